@@ -1,0 +1,94 @@
+"""The few HTML pages a person sees: X's authorize screen, the PIN, the posts.
+
+Everything that came from a request or a post goes through ``escape()``.
+"""
+
+from html import escape
+
+from sandbox.state import Post
+
+STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto;
+       padding: 0 1rem; color: #0f1419; }
+header { color: #536471; font-size: 0.9rem; margin-bottom: 1.5rem; }
+button { background: #0f1419; color: white; border: 0; border-radius: 2rem;
+         padding: 0.6rem 1.4rem; font-size: 1rem; cursor: pointer; }
+input { font-size: 1rem; padding: 0.4rem; }
+code#pin { font-size: 2.5rem; letter-spacing: 0.3rem; }
+.post { border-bottom: 1px solid #cfd9de; padding: 0.8rem 0; white-space: pre-wrap; }
+.meta { color: #536471; font-size: 0.85rem; }
+.error { color: #b00020; }
+"""
+
+
+def _page(title: str, body: str, refresh_seconds: int | None = None) -> bytes:
+    refresh = ""
+    if refresh_seconds is not None:
+        refresh = f'<meta http-equiv="refresh" content="{refresh_seconds}">'
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+{refresh}
+<title>{escape(title)}</title>
+<style>{STYLE}</style>
+</head>
+<body>
+<header>X sandbox &mdash; a stand-in for api.twitter.com on this computer.
+Nothing here reaches X.</header>
+<main>
+{body}
+</main>
+</body>
+</html>
+""".encode()
+
+
+def home_page(posts: list[Post]) -> bytes:
+    """Every post made through the sandbox, newest first."""
+    items = "\n".join(
+        f'<div class="post"><div class="meta">@{escape(post.username)} &middot; '
+        f"id {escape(post.id)} &middot; {escape(post.created_at)}</div>"
+        f"{escape(post.text)}</div>"
+        for post in reversed(posts)
+    )
+    if not posts:
+        items = "<p>No posts yet.</p>"
+    return _page("X sandbox: posts", f"<h1>Posts</h1>\n{items}", refresh_seconds=5)
+
+
+def authorize_page(
+    app_name: str, oauth_token: str, username: str, read_only: bool, error: str = ""
+) -> bytes:
+    """Like X's "Authorize <app> to access your account?" screen."""
+    abilities = "read your posts and profile"
+    if not read_only:
+        abilities += ", and post and delete posts for you"
+    error_html = f'<p class="error">{escape(error)}</p>' if error else ""
+    body = f"""<h1>Authorize {escape(app_name)} to access your account?</h1>
+<p>This application will be able to {abilities}.</p>
+{error_html}
+<form method="post" action="/oauth/authorize">
+<input type="hidden" name="oauth_token" value="{escape(oauth_token)}">
+<p><label>Account (username, no password in the sandbox):
+<input name="username" value="{escape(username)}" autocomplete="username"></label></p>
+<p><button type="submit">Authorize app</button></p>
+</form>"""
+    return _page(f"Authorize {app_name}", body)
+
+
+def pin_page(app_name: str, username: str, pin: str) -> bytes:
+    """Shown after "Authorize app": the PIN the user types into the app."""
+    body = f"""<h1>You've granted access to {escape(app_name)}!</h1>
+<p>Account: @{escape(username)}</p>
+<p>Enter this PIN in the app to complete the authorization process:</p>
+<p><code id="pin">{escape(pin)}</code></p>"""
+    return _page("Authorization PIN", body)
+
+
+def invalid_token_page() -> bytes:
+    body = """<h1>Whoa there!</h1>
+<p>The request token for this page is invalid. It may have already been used,
+or expired because it is too old. Please go back to the site or application
+that sent you here and try again; it was probably just a mistake.</p>"""
+    return _page("Invalid or expired token", body)

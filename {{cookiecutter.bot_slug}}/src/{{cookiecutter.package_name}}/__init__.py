@@ -1,0 +1,37 @@
+"""An X bot. ``post("text")`` posts as the bot account authorized in ``.env``.
+
+Importing the package stays cheap (no tweepy) so the command line starts fast.
+"""
+
+from .errors import (
+    BotError,
+    ConfigError,
+    CredentialsRejectedError,
+    CreditsDepletedError,
+    DuplicatePostError,
+    InputError,
+    MissingCredentialsError,
+    RateLimitedError,
+    ReadOnlyAppError,
+    TextLengthError,
+    XError,
+    XUnreachableError,
+)
+from .posting import Posted, post
+
+__all__ = [
+    "BotError",
+    "ConfigError",
+    "CredentialsRejectedError",
+    "CreditsDepletedError",
+    "DuplicatePostError",
+    "InputError",
+    "MissingCredentialsError",
+    "Posted",
+    "RateLimitedError",
+    "ReadOnlyAppError",
+    "TextLengthError",
+    "XError",
+    "XUnreachableError",
+    "post",
+]

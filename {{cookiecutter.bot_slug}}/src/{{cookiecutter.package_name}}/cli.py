@@ -1,0 +1,94 @@
+"""The ``{{ cookiecutter.bot_slug }}`` command: post, whoami, auth.
+
+Each failure is one line on stderr and an exit code: 0 done, 1 X refused or
+failed, 2 bad usage, input or configuration. Heavy imports (tweepy) happen
+only in the commands that talk to X, so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .config import COMMAND
+from .errors import BotError, InputError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=COMMAND,
+        description="Post to X as the bot account authorized in .env.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    env_file = argparse.ArgumentParser(add_help=False)
+    env_file.add_argument(
+        "--env-file",
+        metavar="PATH",
+        help="read credentials from PATH (default: .env here or in a parent folder)",
+    )
+
+    post = commands.add_parser(
+        "post", parents=[env_file], help="post TEXT as the bot"
+    )
+    post.add_argument("text", metavar="TEXT", help="the text to post; - reads stdin")
+    post.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check the text, credentials and settings without posting",
+    )
+    post.set_defaults(run=run_post)
+
+    whoami = commands.add_parser(
+        "whoami", parents=[env_file], help="print the authorized account's @username"
+    )
+    whoami.set_defaults(run=run_whoami)
+    return parser
+
+
+def run_post(args: argparse.Namespace) -> int:
+    from .posting import post
+    from .settings import load_settings
+
+    posted = post(read_text(args.text), dry_run=args.dry_run, settings=load_settings(args.env_file))
+    if posted.id is None:
+        print("Dry run: the text fits and the credentials are set; nothing was sent.")
+    else:
+        print(f"Posted {posted.id}: {posted.url}")
+    return 0
+
+
+def read_text(argument: str) -> str:
+    """The text to post: the argument itself, or standard input for ``-``."""
+    if argument != "-":
+        return argument
+    try:
+        return sys.stdin.read().rstrip("\n")
+    except UnicodeDecodeError:
+        raise InputError("the text on standard input is not UTF-8.") from None
+
+
+def run_whoami(args: argparse.Namespace) -> int:
+    from . import client as x
+    from .settings import load_settings
+
+    settings = load_settings(args.env_file)
+    credentials = settings.credentials()
+    try:
+        username = x.get_username(x.make_client(credentials, settings.api_base_url()))
+    except x.FAILURES as error:
+        raise x.explain(error, credentials) from None
+    print(f"@{username}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except BotError as error:
+        print(f"{COMMAND}: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print(f"{COMMAND}: interrupted", file=sys.stderr)
+        return 130

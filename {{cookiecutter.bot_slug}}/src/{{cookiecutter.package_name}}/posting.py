@@ -1,0 +1,57 @@
+"""Post as the bot: check the text, then exactly one ``POST /2/tweets``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .length import check_length
+from .settings import Credentials, Settings, load_settings
+
+
+@dataclass(frozen=True)
+class Posted:
+    """What X made of a post: its id and web address (both None on a dry run)."""
+
+    text: str
+    id: str | None = None
+    url: str | None = None
+
+
+def post_url(post_id: str) -> str:
+    # The canonical x.com/<username>/status/<id> would cost a request for the
+    # username; X redirects this form to it.
+    return f"https://x.com/i/status/{post_id}"
+
+
+def post(
+    text: str,
+    *,
+    dry_run: bool = False,
+    settings: Settings | None = None,
+) -> Posted:
+    """Post ``text`` as the bot and return what X made of it.
+
+    The length is checked first, then the credentials (environment, then
+    ``.env``) and the API root; a dry run stops there. Raises a ``BotError``
+    subclass with a message saying what to do.
+    """
+    check_length(text)
+    settings = settings or load_settings()
+    credentials = settings.credentials()
+    base_url = settings.api_base_url()
+    if dry_run:
+        return Posted(text=text)
+    return send(text, credentials, base_url)
+
+
+def send(text: str, credentials: Credentials, base_url: str) -> Posted:
+    from . import client as x
+
+    try:
+        response = x.make_client(credentials, base_url).create_tweet(
+            text=text, user_auth=True
+        )
+    except x.FAILURES as error:
+        raise x.explain(error, credentials) from None
+    post_id = str(response.data["id"])  # type: ignore[union-attr]
+    return Posted(text=text, id=post_id, url=post_url(post_id))

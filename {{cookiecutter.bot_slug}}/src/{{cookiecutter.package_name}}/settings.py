@@ -1,0 +1,163 @@
+"""Where the bot's credentials and settings come from.
+
+The process environment wins over ``.env``: CI and servers inject secrets as
+environment variables, while ``.env`` is for a developer's own machine.
+``.env`` is looked for in the current directory and then each parent, unless
+a path is given (``--env-file``).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .config import (
+    ACCESS_TOKEN,
+    ACCESS_TOKEN_SECRET,
+    API_BASE_URL,
+    COMMAND,
+    CONSUMER_KEY,
+    CONSUMER_SECRET,
+    CREDENTIAL_NAMES,
+    X_API_ROOT,
+)
+from .errors import ConfigError, MissingCredentialsError
+
+ENVIRONMENT = "the environment"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """The app's key and secret and the bot account's token and secret."""
+
+    consumer_key: str
+    consumer_secret: str
+    access_token: str
+    access_token_secret: str
+    sources: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    def __repr__(self) -> str:
+        # Never show a secret, not even in a traceback or a debugger.
+        return f"Credentials(from {describe_sources(self.sources) or 'arguments'})"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Values from the environment and ``.env``, and where each came from."""
+
+    values: Mapping[str, str]
+    sources: Mapping[str, str]
+    env_file: Path | None
+
+    def credentials(self) -> Credentials:
+        """The four credentials, or one error naming every missing one."""
+        missing = [name for name in CREDENTIAL_NAMES if not self.values.get(name)]
+        if missing:
+            raise MissingCredentialsError(
+                f"missing {', '.join(missing)} (looked in {self.looked_in()}): "
+                f"run `{COMMAND} auth` to authorize the bot, or set them "
+                "as environment variables."
+            )
+        return Credentials(
+            consumer_key=self.values[CONSUMER_KEY],
+            consumer_secret=self.values[CONSUMER_SECRET],
+            access_token=self.values[ACCESS_TOKEN],
+            access_token_secret=self.values[ACCESS_TOKEN_SECRET],
+            sources={name: self.sources[name] for name in CREDENTIAL_NAMES},
+        )
+
+    def api_base_url(self) -> str:
+        """The API root every request goes to (X itself unless overridden)."""
+        return checked_base_url(self.values.get(API_BASE_URL) or X_API_ROOT)
+
+    def looked_in(self) -> str:
+        if self.env_file is None:
+            return f"{ENVIRONMENT}; no .env in {Path.cwd()} or its parents"
+        return f"{ENVIRONMENT} and {self.env_file}"
+
+
+def find_env_file(start: Path | None = None) -> Path | None:
+    """The nearest ``.env`` in ``start`` (default: the current directory) or above."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / ".env"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_settings(
+    env_file: str | os.PathLike[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Read ``.env`` (given, or found upward) under the process environment."""
+    from dotenv import dotenv_values
+
+    environ = os.environ if environ is None else environ
+    if env_file is not None:
+        path: Path | None = Path(env_file)
+        if not path.is_file():
+            raise ConfigError(f"no such env file: {path}")
+    else:
+        path = find_env_file()
+
+    values: dict[str, str] = {}
+    sources: dict[str, str] = {}
+    if path is not None:
+        try:
+            file_values = dotenv_values(path, encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise ConfigError(
+                f"cannot read {path}: {error.__class__.__name__}"
+            ) from None
+        for name, value in file_values.items():
+            if value:
+                values[name] = value
+                sources[name] = str(path)
+    for name in (*CREDENTIAL_NAMES, API_BASE_URL):
+        if environ.get(name):
+            values[name] = environ[name]
+            sources[name] = ENVIRONMENT
+    return Settings(values=values, sources=sources, env_file=path)
+
+
+def checked_base_url(url: str) -> str:
+    """Refuse an API root that would send signed requests in the clear."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise ConfigError(
+            f"{API_BASE_URL}={url!r} is not an http(s) URL: "
+            f"unset it to use X ({X_API_ROOT}), or give the sandbox's URL."
+        )
+    if parts.query or parts.fragment:
+        raise ConfigError(f"{API_BASE_URL} must be a bare root URL, got {url!r}.")
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise ConfigError(
+            f"{API_BASE_URL}={url!r} is refused: plain http would send signed "
+            "requests in the clear. Use https, or http only to a loopback "
+            "address such as the sandbox's http://127.0.0.1:8765."
+        )
+    return url.strip().rstrip("/")
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def describe_sources(sources: Mapping[str, str]) -> str:
+    """Say which variables came from where, e.g. for a rejected-credentials error."""
+    by_source: dict[str, list[str]] = {}
+    for name, source in sources.items():
+        by_source.setdefault(source, []).append(name)
+    return "; ".join(
+        f"{', '.join(names)} from {source}" for source, names in by_source.items()
+    )
