@@ -28,9 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="read credentials from PATH (default: .env here or in a parent folder)",
     )
 
-    post = commands.add_parser(
-        "post", parents=[env_file], help="post TEXT as the bot"
-    )
+    post = commands.add_parser("post", parents=[env_file], help="post TEXT as the bot")
     post.add_argument("text", metavar="TEXT", help="the text to post; - reads stdin")
     post.add_argument(
         "--dry-run",
@@ -43,6 +41,23 @@ def build_parser() -> argparse.ArgumentParser:
         "whoami", parents=[env_file], help="print the authorized account's @username"
     )
     whoami.set_defaults(run=run_whoami)
+
+    auth = commands.add_parser(
+        "auth",
+        parents=[env_file],
+        help="authorize the bot account (PIN flow) and save .env",
+    )
+    auth.add_argument(
+        "--new-app-keys",
+        action="store_true",
+        help="ask for the app's API key and secret again (after regenerating them)",
+    )
+    auth.add_argument(
+        "--handle",
+        metavar="@NAME",
+        help="the bot account's handle, to prefill X's login",
+    )
+    auth.set_defaults(run=run_auth)
     return parser
 
 
@@ -50,7 +65,11 @@ def run_post(args: argparse.Namespace) -> int:
     from .posting import post
     from .settings import load_settings
 
-    posted = post(read_text(args.text), dry_run=args.dry_run, settings=load_settings(args.env_file))
+    posted = post(
+        read_text(args.text),
+        dry_run=args.dry_run,
+        settings=load_settings(args.env_file),
+    )
     if posted.id is None:
         print("Dry run: the text fits and the credentials are set; nothing was sent.")
     else:
@@ -79,6 +98,20 @@ def run_whoami(args: argparse.Namespace) -> int:
     except x.FAILURES as error:
         raise x.explain(error, credentials) from None
     print(f"@{username}")
+    return 0
+
+
+def run_auth(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .auth import authorize
+    from .settings import find_env_file, load_settings
+
+    env_file = Path(args.env_file or find_env_file() or ".env").absolute()
+    settings = load_settings(env_file, must_exist=False)
+    authorize(
+        settings, env_file, handle=args.handle, ask_new_app_keys=args.new_app_keys
+    )
     return 0
 
 

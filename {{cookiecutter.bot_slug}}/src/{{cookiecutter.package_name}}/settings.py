@@ -93,21 +93,27 @@ def find_env_file(start: Path | None = None) -> Path | None:
 def load_settings(
     env_file: str | os.PathLike[str] | None = None,
     environ: Mapping[str, str] | None = None,
+    *,
+    must_exist: bool = True,
 ) -> Settings:
-    """Read ``.env`` (given, or found upward) under the process environment."""
+    """Read ``.env`` (given, or found upward) under the process environment.
+
+    A given ``env_file`` that does not exist is an error, unless
+    ``must_exist`` is false (``auth`` creates it).
+    """
     from dotenv import dotenv_values
 
     environ = os.environ if environ is None else environ
     if env_file is not None:
         path: Path | None = Path(env_file)
-        if not path.is_file():
+        if must_exist and not path.is_file():
             raise ConfigError(f"no such env file: {path}")
     else:
         path = find_env_file()
 
     values: dict[str, str] = {}
     sources: dict[str, str] = {}
-    if path is not None:
+    if path is not None and path.exists():
         try:
             file_values = dotenv_values(path, encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:

@@ -1,0 +1,229 @@
+"""Authorize the bot account with X's PIN-based OAuth 1.0a flow.
+
+1. ask X for a request token (``POST /oauth/request_token``, callback "oob",
+   write access);
+2. the user opens the authorize URL where the *bot* account is logged in,
+   clicks "Authorize app" and reads a PIN;
+3. trade the PIN for the account's access token (``POST /oauth/access_token``);
+4. confirm who it is (``GET /2/users/me``) and save the four values to ``.env``.
+
+Each step is one request; a wrong PIN starts again with a fresh request token.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+from requests_oauthlib import OAuth1Session
+from requests_oauthlib.oauth1_session import TokenMissing, TokenRequestDenied
+
+from . import client as x
+from .config import (
+    ACCESS_TOKEN,
+    ACCESS_TOKEN_SECRET,
+    API_BASE_URL,
+    COMMAND,
+    CONSUMER_KEY,
+    CONSUMER_SECRET,
+    X_API_ROOT,
+)
+from .envfile import update_env_file
+from .errors import InputError, XError
+from .settings import Credentials, Settings, describe_sources
+
+PIN_TRIES = 3
+
+
+class AppKeysRejectedError(XError):
+    """X does not know the API key, or the secret does not match it."""
+
+
+class WrongPinError(XError):
+    """X did not accept the PIN (mistyped, used already, or too old)."""
+
+
+class AuthCancelledError(InputError):
+    """The user ended the input before the flow was complete."""
+
+
+@dataclass(frozen=True)
+class AppKeys:
+    key: str
+    secret: str
+    sources: dict[str, str]
+
+
+def app_keys(
+    settings: Settings,
+    *,
+    ask_new: bool,
+    ask: Callable[[str], str] = input,
+    ask_secret: Callable[[str], str] = getpass.getpass,
+) -> AppKeys:
+    """The app's key and secret from the environment or ``.env``, else asked."""
+    key = None if ask_new else settings.values.get(CONSUMER_KEY)
+    secret = None if ask_new else settings.values.get(CONSUMER_SECRET)
+    sources = {
+        name: settings.sources[name]
+        for name in (CONSUMER_KEY, CONSUMER_SECRET)
+        if not ask_new and settings.values.get(name)
+    }
+    if key and secret:
+        print(f"Using the app's API key ...{key[-4:]} ({describe_sources(sources)}).")
+        return AppKeys(key, secret, sources)
+    print(
+        "Enter your X app's API key and secret (developer portal > your app > "
+        "Keys and tokens > Consumer Keys)."
+    )
+    key = key or read_answer(ask, "API key: ")
+    secret = secret or read_answer(ask_secret, "API key secret (not shown): ")
+    for name in (CONSUMER_KEY, CONSUMER_SECRET):
+        sources.setdefault(name, "what you typed")
+    return AppKeys(key, secret, sources)
+
+
+def read_answer(ask: Callable[[str], str], prompt: str) -> str:
+    try:
+        answer = ask(prompt).strip()
+    except EOFError:
+        raise AuthCancelledError(
+            f"no answer (end of input): nothing was saved; run `{COMMAND} auth` "
+            "in a terminal to authorize the bot."
+        ) from None
+    if not answer:
+        raise AuthCancelledError(f"no answer given: run `{COMMAND} auth` again.")
+    return answer
+
+
+def oauth_session(app: AppKeys, base_url: str, **tokens: str) -> OAuth1Session:
+    session = OAuth1Session(
+        app.key, client_secret=app.secret, callback_uri="oob", **tokens
+    )
+    x.route(session, base_url)
+    return session
+
+
+def get_request_token(app: AppKeys, base_url: str) -> dict[str, str]:
+    session = oauth_session(app, base_url)
+    try:
+        return session.fetch_request_token(
+            f"{X_API_ROOT}/oauth/request_token?x_auth_access_type=write"
+        )
+    except TokenMissing:
+        raise XError("X's answer held no request token: try again later.") from None
+    except TokenRequestDenied as error:
+        if error.status_code == 401:
+            raise AppKeysRejectedError(
+                "X rejected the app's API key and secret "
+                f"({describe_sources(app.sources)}): copy both again from the "
+                "developer portal (Keys and tokens), or regenerate them, then "
+                f"run `{COMMAND} auth --new-app-keys`."
+            ) from None
+        raise XError(
+            f"X refused the request token ({error.status_code}): "
+            "check that the app has User authentication set up with OAuth 1.0a."
+        ) from None
+
+
+def authorize_url(base_url: str, oauth_token: str, handle: str | None) -> str:
+    query = {"oauth_token": oauth_token, "force_login": "true"}
+    if handle:
+        query["screen_name"] = handle.lstrip("@")
+    return f"{base_url}/oauth/authorize?{urlencode(query)}"
+
+
+def get_access_token(
+    app: AppKeys, request_token: dict[str, str], pin: str, base_url: str
+) -> tuple[str, str]:
+    session = oauth_session(
+        app,
+        base_url,
+        resource_owner_key=request_token["oauth_token"],
+        resource_owner_secret=request_token["oauth_token_secret"],
+        verifier=pin,
+    )
+    try:
+        token = session.fetch_access_token(f"{X_API_ROOT}/oauth/access_token")
+    except TokenMissing:
+        raise XError("X's answer held no access token: try again later.") from None
+    except TokenRequestDenied as error:
+        if error.status_code == 401:
+            raise WrongPinError("X did not accept that PIN.") from None
+        raise XError(f"X refused the PIN exchange ({error.status_code}).") from None
+    return token["oauth_token"], token["oauth_token_secret"]
+
+
+def authorize(
+    settings: Settings,
+    env_file: Path,
+    *,
+    handle: str | None = None,
+    ask_new_app_keys: bool = False,
+    ask: Callable[[str], str] = input,
+    ask_secret: Callable[[str], str] = getpass.getpass,
+) -> str:
+    """Run the PIN flow, save the credentials to ``env_file``; return the username."""
+    base_url = settings.api_base_url()
+    app = app_keys(settings, ask_new=ask_new_app_keys, ask=ask, ask_secret=ask_secret)
+    try:
+        access_token, access_token_secret = pin_exchange(app, base_url, handle, ask)
+        credentials = Credentials(
+            app.key, app.secret, access_token, access_token_secret, app.sources
+        )
+        username = x.get_username(x.make_client(credentials, base_url))
+    except x.FAILURES as error:
+        app_only = Credentials(app.key, app.secret, "", "", app.sources)
+        raise x.explain(error, app_only) from None
+
+    values = {
+        CONSUMER_KEY: app.key,
+        CONSUMER_SECRET: app.secret,
+        ACCESS_TOKEN: access_token,
+        ACCESS_TOKEN_SECRET: access_token_secret,
+    }
+    if base_url != X_API_ROOT:
+        values[API_BASE_URL] = base_url  # tokens only work where they were made
+    update_env_file(env_file, values)
+    print(f"Authorized as @{username}")
+    print(f"Saved the credentials to {env_file} (mode 0600, git-ignored).")
+    return username
+
+
+def pin_exchange(
+    app: AppKeys, base_url: str, handle: str | None, ask: Callable[[str], str]
+) -> tuple[str, str]:
+    """Show the authorize link, read the PIN, trade it for the access token."""
+    request_token = None
+    for attempt in range(1, PIN_TRIES + 1):
+        if request_token is None:
+            request_token = get_request_token(app, base_url)
+            show_link(
+                authorize_url(base_url, request_token["oauth_token"], handle), handle
+            )
+        pin = read_answer(ask, "PIN: ")
+        if not pin.isdigit():
+            print('The PIN is the number X shows after you click "Authorize app".')
+            continue
+        try:
+            return get_access_token(app, request_token, pin, base_url)
+        except WrongPinError:
+            if attempt < PIN_TRIES:
+                print("X did not accept that PIN (each works once). A fresh link:")
+            request_token = None
+    raise WrongPinError(
+        f"X did not accept the PIN {PIN_TRIES} times: nothing was saved; run "
+        f"`{COMMAND} auth` to start again."
+    )
+
+
+def show_link(url: str, handle: str | None) -> None:
+    account = f"@{handle.lstrip('@')}" if handle else "the bot account"
+    print()
+    print(f"Open this link in a browser where {account} is logged in")
+    print("(log out of your main account first, or use a private window):")
+    print(f"  {url}")
+    print('Click "Authorize app"; X then shows a PIN.')
