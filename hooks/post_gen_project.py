@@ -147,19 +147,20 @@ def authorize(project: Path, package: str, handle: str) -> bool:
 
 
 def print_next_steps(project: Path, slug: str, authorized: bool) -> None:
-    venv = venv_python(project).exists()
-    print()
-    print(f"Your bot is in ./{slug}. Next steps:")
-    print(f"  cd {slug}")
-    if venv:
-        print("  source .venv/bin/activate")
+    steps = [(f"cd {slug}", "")]
+    if venv_python(project).exists():
+        steps.append(("source .venv/bin/activate", "the bot's virtual environment"))
     else:
-        print("  python3 -m venv .venv && source .venv/bin/activate")
-    print("  pip install -e '.[test]'")
+        steps.append(("python3 -m venv .venv && source .venv/bin/activate", ""))
+    steps.append(("pip install -e '.[test]'", "the bot and its test tools"))
     if not authorized:
-        print(f"  {slug} auth            # authorize the bot account, saves .env")
-    print(f'  {slug} post "Hello!"   # post as the bot')
-    print("  pytest                  # run the bot's tests")
+        steps.append((f"{slug} auth", "authorize the bot account; saves .env"))
+    steps.append((f'{slug} post "Hello!"', "post as the bot"))
+    steps.append(("pytest", "run the bot's tests"))
+    width = max(len(command) for command, _ in steps)
+    print(f"\nYour bot is in ./{slug}. Next steps:")
+    for command, comment in steps:
+        print(f"  {command.ljust(width)}  # {comment}" if comment else f"  {command}")
 
 
 def main(answers: dict[str, object]) -> int:

@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""From nothing to a first post, against the sandbox: no X account needed.
+
+    python3 quickstart.py          # you answer the questions and type the PIN
+    python3 quickstart.py --auto   # everything answered for you (CI runs this)
+
+It sets up .venv with the template's requirements, starts the sandbox (a
+stand-in for X on this computer), generates a bot into build/ with
+cookiecutter, authorizes it with the PIN flow and makes a first post.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+REQUIREMENTS = ROOT / "requirements-dev.txt"
+BUILD = ROOT / "build"
+AUTO_BOT_NAME = "Sandbox Bot"
+
+
+def venv_python() -> Path:
+    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def ensure_venv() -> None:
+    """Create .venv with the requirements once; re-install when they change."""
+    stamp = VENV / ".requirements-installed"
+    if stamp.exists() and stamp.read_bytes() == REQUIREMENTS.read_bytes():
+        return
+    print("Setting up .venv with the template's requirements (once)...", flush=True)
+    venv.create(VENV, with_pip=True)
+    subprocess.run(
+        [venv_python(), "-m", "pip", "install", "--quiet", "-r", REQUIREMENTS],
+        check=True,
+    )
+    stamp.write_bytes(REQUIREMENTS.read_bytes())
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--auto", action="store_true", help="answer everything (no browser needed)"
+    )
+    parser.add_argument("--port", type=int, default=8765, help="sandbox port")
+    args = parser.parse_args(argv)
+
+    if Path(sys.prefix).resolve() != VENV.resolve():
+        ensure_venv()
+        command = [str(venv_python()), str(Path(__file__).resolve()), *argv]
+        return subprocess.run(command, check=False).returncode
+    return run(args.auto, args.port)
+
+
+def run(auto: bool, port: int) -> int:
+    from sandbox import Sandbox
+
+    sandbox = Sandbox(port=port)
+    try:
+        sandbox.start()
+    except OSError:
+        sandbox = Sandbox(port=0)  # the usual port is taken: any free one
+        sandbox.start()
+    os.environ.update(
+        TWITTER_API_BASE_URL=sandbox.base_url,
+        TWITTER_CONSUMER_KEY=sandbox.consumer_key,
+        TWITTER_CONSUMER_SECRET=sandbox.consumer_secret,
+    )
+    print(f"The X sandbox is running at {sandbox.base_url}")
+    print("Its app keys are set in the environment, so you are not asked for them.")
+    try:
+        project = generate_auto() if auto else generate_interactive()
+        if project is None:
+            return 1
+        posted = first_post(project)
+        print(f"\nPosts in the sandbox: {sandbox.base_url}/")
+        if posted and not auto:
+            print(
+                f"The sandbox stays up for more tries (cd {project}); Ctrl-C stops it."
+            )
+            wait_for_ctrl_c()
+        return 0 if posted else 1
+    finally:
+        sandbox.stop()
+
+
+def generate_interactive() -> Path | None:
+    from cookiecutter.main import cookiecutter
+
+    print("\nAnswer the questions (Enter keeps the default). When the bot shows a")
+    print("link, open it in a browser, click 'Authorize app' and type the PIN.")
+    print("No browser here? Stop with Ctrl-C and run: python3 quickstart.py --auto\n")
+    try:
+        return Path(
+            cookiecutter(str(ROOT), output_dir=str(BUILD), overwrite_if_exists=True)
+        )
+    except KeyboardInterrupt:
+        print("\nStopped.")
+        return None
+
+
+def generate_auto() -> Path | None:
+    """Run cookiecutter in a terminal and answer the PIN prompt as a person would."""
+    import pexpect
+
+    from sandbox.person import approve
+
+    command = [
+        "-m", "cookiecutter", "--no-input", "--overwrite-if-exists", str(ROOT),
+        "--output-dir", str(BUILD), f"bot_name={AUTO_BOT_NAME}",
+    ]  # fmt: skip
+    child = pexpect.spawn(sys.executable, command, encoding="utf-8", timeout=120)
+    child.logfile_read = sys.stdout
+    child.expect(r"(http://\S+/oauth/authorize\?\S+)")
+    pin = approve(child.match.group(1))
+    child.expect("PIN: ")
+    print(f"\n[quickstart: the page showed PIN {pin}; typing it]")
+    child.sendline(pin)
+    child.expect(pexpect.EOF)
+    child.close()
+    if child.exitstatus != 0:
+        print(f"cookiecutter failed with exit code {child.exitstatus}")
+        return None
+    return BUILD / "sandbox-bot"
+
+
+def first_post(project: Path) -> bool:
+    """Post as the new bot, with its own command line."""
+    package = next(path.name for path in (project / "src").iterdir() if path.is_dir())
+    environment = dict(os.environ, PYTHONPATH=str(project / "src"))
+    for name in ("TWITTER_CONSUMER_KEY", "TWITTER_CONSUMER_SECRET"):
+        environment.pop(name)  # from here on, the bot's .env has everything
+    print(f"\n$ cd {project}")
+    for arguments in (["whoami"], ["post", f"Hello from {package}, via the sandbox!"]):
+        print(f"$ python -m {package} {' '.join(arguments)}", flush=True)
+        result = subprocess.run(
+            [sys.executable, "-m", package, *arguments], cwd=project, env=environment
+        )
+        if result.returncode != 0:
+            return False
+    return True
+
+
+def wait_for_ctrl_c() -> None:
+    import threading
+
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        print("\nSandbox stopped.")
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
