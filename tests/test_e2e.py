@@ -1,0 +1,326 @@
+"""The whole journey in a pseudo-terminal: cookiecutter, the PIN flow, a post.
+
+Each test runs cookiecutter as a person would, against the sandbox, reads the
+PIN from the sandbox's authorize page (sandbox.person.approve) and checks what
+the person sees and what ends up on disk.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+import subprocess
+import sys
+import venv
+from collections.abc import Iterator
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from sandbox import Sandbox
+from sandbox.person import approve
+
+TEMPLATE = Path(__file__).resolve().parent.parent
+LINK = r"(http://127\.0\.0\.1:\d+/oauth/authorize\?\S+)"
+CREDENTIAL_NAMES = (
+    "TWITTER_CONSUMER_KEY",
+    "TWITTER_CONSUMER_SECRET",
+    "TWITTER_ACCESS_TOKEN",
+    "TWITTER_ACCESS_TOKEN_SECRET",
+)
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    with Sandbox(port=0) as running:
+        yield running
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    """A cookiecutter config whose replay folder we can inspect."""
+    folder = tmp_path / "home"
+    folder.mkdir()
+    (folder / "config.yaml").write_text(
+        f"replay_dir: {json.dumps(str(folder / 'replay'))}\n"
+        f"cookiecutters_dir: {json.dumps(str(folder / 'templates'))}\n"
+    )
+    return folder
+
+
+@pytest.fixture
+def environment(sandbox: Sandbox, home: Path) -> dict[str, str]:
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("TWITTER_") and name != "PYTHONPATH"
+    }
+    env.update(
+        COOKIECUTTER_CONFIG=str(home / "config.yaml"),
+        TWITTER_API_BASE_URL=sandbox.base_url,
+        TERM="dumb",
+    )
+    return env
+
+
+def spawn_cookiecutter(
+    out: Path, env: dict[str, str], *answers: str, python: str = sys.executable
+) -> pexpect.spawn:
+    arguments = ["-m", "cookiecutter", "--no-input", str(TEMPLATE), "-o", str(out)]
+    return pexpect.spawn(
+        python,
+        [*arguments, "bot_name=Acme Bot", *answers],
+        env=env,
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(50, 200),
+    )
+
+
+def finish(child: pexpect.spawn) -> str:
+    """Wait for the end; return everything the person saw after the last expect."""
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.before
+
+
+def give_pin(child: pexpect.spawn, username: str = "acme_bot") -> None:
+    child.expect(LINK)
+    pin = approve(child.match.group(1), username=username)
+    child.expect("PIN: ")
+    child.sendline(pin)
+
+
+def env_file_values(project: Path) -> dict[str, str]:
+    lines = (project / ".env").read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines if "=" in line)
+
+
+def run_bot(project: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TWITTER_")}
+    env["PYTHONPATH"] = str(project / "src")
+    return subprocess.run(
+        [sys.executable, "-m", "acme_bot", *arguments],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_typed_app_keys_and_right_pin_give_a_working_private_env(
+    tmp_path: Path, sandbox: Sandbox, environment: dict[str, str], home: Path
+) -> None:
+    child = spawn_cookiecutter(tmp_path, environment, "bot_handle=acme_bot")
+    child.expect("API key: ")
+    child.sendline(sandbox.consumer_key)
+    child.expect(r"API key secret \(not shown\): ")
+    child.sendline(sandbox.consumer_secret)
+    seen = child.before
+    child.expect(LINK)
+    link = child.match.group(1)
+    assert "force_login=true" in link and "screen_name=acme_bot" in link
+    seen += child.before + link
+    child.expect("PIN: ")
+    child.sendline(approve(link, username="acme_bot"))
+    seen += finish(child)
+
+    assert child.exitstatus == 0
+    assert "Authorized as @acme_bot" in seen
+    assert "where @acme_bot is logged in" in seen
+    assert sandbox.consumer_secret not in seen  # read without echo
+
+    project = tmp_path / "acme-bot"
+    values = env_file_values(project)
+    assert values["TWITTER_CONSUMER_KEY"] == sandbox.consumer_key
+    assert values["TWITTER_CONSUMER_SECRET"] == sandbox.consumer_secret
+    assert values["TWITTER_ACCESS_TOKEN"] and values["TWITTER_ACCESS_TOKEN_SECRET"]
+    assert values["TWITTER_API_BASE_URL"] == sandbox.base_url
+    assert stat.S_IMODE((project / ".env").stat().st_mode) == 0o600
+    assert not list(project.glob(".env.*.tmp"))
+
+    git = ["git", "-C", str(project)]
+    assert subprocess.run([*git, "check-ignore", "-q", ".env"]).returncode == 0
+    tracked = subprocess.run([*git, "ls-files"], capture_output=True, text=True)
+    assert ".env\n" not in tracked.stdout
+    for secret in values.values():
+        if secret.startswith("http"):
+            continue
+        assert secret not in seen or secret == sandbox.consumer_key
+        for path in (home / "replay").rglob("*"):
+            if path.is_file():
+                assert secret not in path.read_text()
+
+    whoami = run_bot(project, "whoami")
+    assert (whoami.returncode, whoami.stdout) == (0, "@acme_bot\n")
+    posted = run_bot(project, "post", "Hello from the sandbox")
+    assert posted.returncode == 0, posted.stderr
+    assert re.fullmatch(r"Posted (\d+): https://x\.com/i/status/\1\n", posted.stdout)
+    assert [p["text"] for p in sandbox.posts] == ["Hello from the sandbox"]
+
+
+def test_wrong_pin_is_asked_again_with_a_fresh_link(
+    tmp_path: Path, sandbox: Sandbox, environment: dict[str, str]
+) -> None:
+    environment.update(
+        TWITTER_CONSUMER_KEY=sandbox.consumer_key,
+        TWITTER_CONSUMER_SECRET=sandbox.consumer_secret,
+    )
+    child = spawn_cookiecutter(tmp_path, environment)
+    child.expect(LINK)
+    first_link = child.match.group(1)
+    child.expect("PIN: ")
+    child.sendline("0000000")
+    child.expect("did not accept that PIN")
+    child.expect(LINK)
+    second_link = child.match.group(1)
+    assert second_link != first_link
+    child.expect("PIN: ")
+    child.sendline(approve(second_link))
+    seen = finish(child)
+
+    assert child.exitstatus == 0
+    assert "Authorized as @sandbox_bot" in seen
+    assert (tmp_path / "acme-bot" / ".env").exists()
+
+
+def test_rejected_app_key_keeps_the_project_and_says_how_to_fix_it(
+    tmp_path: Path, sandbox: Sandbox, environment: dict[str, str]
+) -> None:
+    environment.update(
+        TWITTER_CONSUMER_KEY="fake-unknown-api-key",
+        TWITTER_CONSUMER_SECRET="fake-unknown-api-secret",
+    )
+    child = spawn_cookiecutter(tmp_path, environment)
+    seen = finish(child)
+
+    assert child.exitstatus == 0
+    assert "rejected the app's API key and secret" in seen
+    assert "--new-app-keys" in seen
+    assert "finish later with `acme-bot auth`" in seen
+    assert "fake-unknown-api-secret" not in seen
+    assert "Traceback" not in seen
+    project = tmp_path / "acme-bot"
+    assert (project / "pyproject.toml").exists()
+    assert not (project / ".env").exists()
+
+
+def test_end_of_input_at_the_pin_prompt_saves_nothing(
+    tmp_path: Path, sandbox: Sandbox, environment: dict[str, str]
+) -> None:
+    environment.update(
+        TWITTER_CONSUMER_KEY=sandbox.consumer_key,
+        TWITTER_CONSUMER_SECRET=sandbox.consumer_secret,
+    )
+    child = spawn_cookiecutter(tmp_path, environment)
+    child.expect("PIN: ")
+    child.sendeof()
+    seen = finish(child)
+
+    assert child.exitstatus == 0
+    assert "end of input" in seen and "nothing was saved" in seen
+    assert "Traceback" not in seen
+    assert (tmp_path / "acme-bot" / "pyproject.toml").exists()
+    assert not (tmp_path / "acme-bot" / ".env").exists()
+
+
+def test_ctrl_c_at_the_pin_prompt_keeps_the_project_without_env(
+    tmp_path: Path, sandbox: Sandbox, environment: dict[str, str]
+) -> None:
+    environment.update(
+        TWITTER_CONSUMER_KEY=sandbox.consumer_key,
+        TWITTER_CONSUMER_SECRET=sandbox.consumer_secret,
+    )
+    child = spawn_cookiecutter(tmp_path, environment)
+    child.expect("PIN: ")
+    child.sendintr()
+    seen = finish(child)
+
+    assert "interrupted" in seen.lower()
+    assert "Traceback" not in seen
+    assert (tmp_path / "acme-bot" / "pyproject.toml").exists()
+    assert not (tmp_path / "acme-bot" / ".env").exists()
+    assert not list((tmp_path / "acme-bot").glob(".env*.tmp"))
+
+
+def test_auth_again_updates_env_in_place_and_keeps_other_lines(
+    tmp_path: Path, sandbox: Sandbox, environment: dict[str, str]
+) -> None:
+    child = spawn_cookiecutter(tmp_path, environment, "authorize_now=no")
+    finish(child)
+    project = tmp_path / "acme-bot"
+    (project / ".env").write_text(
+        "# my settings\n"
+        "BOT_GREETING=hello\n"
+        f"TWITTER_CONSUMER_KEY={sandbox.consumer_key}\n"
+        f"TWITTER_CONSUMER_SECRET={sandbox.consumer_secret}\n"
+        "TWITTER_ACCESS_TOKEN=fake-old-revoked-token\n"
+        "TWITTER_ACCESS_TOKEN_SECRET=fake-old-revoked-token-secret\n"
+    )
+    (project / ".env").chmod(0o644)
+
+    env = dict(environment, PYTHONPATH=str(project / "src"))
+    auth = pexpect.spawn(
+        sys.executable,
+        ["-m", "acme_bot", "auth"],
+        cwd=str(project),
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+    )
+    auth.expect(r"Using the app's API key \.\.\.")
+    give_pin(auth)
+    seen = finish(auth)
+
+    assert auth.exitstatus == 0, seen
+    assert "Authorized as @acme_bot" in seen
+    text = (project / ".env").read_text()
+    assert text.startswith("# my settings\nBOT_GREETING=hello\n")
+    assert "fake-old-revoked-token" not in text
+    assert stat.S_IMODE((project / ".env").stat().st_mode) == 0o600
+    assert run_bot(project, "whoami").stdout == "@acme_bot\n"
+
+
+@pytest.mark.slow
+def test_cookiecutter_without_tweepy_sets_up_the_bots_venv(
+    tmp_path: Path, sandbox: Sandbox, environment: dict[str, str]
+) -> None:
+    """Like `pipx run cookiecutter`: an interpreter with cookiecutter only."""
+    tools = tmp_path / "tools"
+    venv.create(tools, with_pip=True)
+    python = str(tools / "bin" / "python")
+    subprocess.run(
+        [python, "-m", "pip", "install", "--quiet", "cookiecutter"], check=True
+    )
+    probe = subprocess.run([python, "-c", "import tweepy"], capture_output=True)
+    assert probe.returncode != 0  # the point of this test
+
+    environment.update(
+        TWITTER_CONSUMER_KEY=sandbox.consumer_key,
+        TWITTER_CONSUMER_SECRET=sandbox.consumer_secret,
+    )
+    out = tmp_path / "out"
+    child = spawn_cookiecutter(out, environment, python=python)
+    child.timeout = 300  # installs the bot's dependencies
+    give_pin(child)
+    seen = finish(child)
+
+    assert child.exitstatus == 0, seen
+    assert "Setting up .venv" in seen
+    assert "Authorized as @acme_bot" in seen
+    project = out / "acme-bot"
+    bot = project / ".venv" / "bin" / "acme-bot"
+    assert bot.exists()
+    result = subprocess.run(
+        [str(bot), "post", "posted from the bot's own venv"],
+        cwd=project,
+        env={k: v for k, v in os.environ.items() if not k.startswith("TWITTER_")},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert sandbox.posts[-1]["text"] == "posted from the bot's own venv"

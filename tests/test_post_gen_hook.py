@@ -1,0 +1,161 @@
+"""The post-gen hook, imported from its unrendered source and exercised directly."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+HOOK = Path(__file__).resolve().parent.parent / "hooks" / "post_gen_project.py"
+ANSWERS = {"bot_slug": "acme-bot", "package_name": "acme_bot", "authorize_now": True}
+
+
+@pytest.fixture(scope="module")
+def hook() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("post_gen_project", HOOK)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_unrendered_hook_imports_only_the_standard_library() -> None:
+    code = (
+        "import importlib.util, sys\n"
+        f"spec = importlib.util.spec_from_file_location('hook', {str(HOOK)!r})\n"
+        "spec.loader.exec_module(importlib.util.module_from_spec(spec))\n"
+        "third_party = {'tweepy', 'dotenv', 'requests', 'cookiecutter', 'jinja2'}\n"
+        "print(sorted(third_party & set(sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout == "[]\n"
+
+
+def test_authorize_now_off_is_a_reason_to_skip(
+    hook: ModuleType, tmp_path: Path
+) -> None:
+    answers = dict(ANSWERS, authorize_now=False)
+    assert hook.skip_reason(answers, tmp_path) == "authorize_now is off"
+
+
+def test_cruft_regenerating_in_a_temp_folder_skips(
+    hook: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(hook, "stdin_at_end", lambda: False)
+    answers = dict(ANSWERS, _commit="0123abcd")
+    with tempfile.TemporaryDirectory() as folder:
+        reason = hook.skip_reason(answers, Path(folder) / "acme-bot")
+    assert reason is not None and "cruft" in reason
+
+
+def test_cruft_create_in_a_real_folder_authorizes(
+    hook: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(hook, "stdin_at_end", lambda: False)
+    answers = dict(ANSWERS, _commit="0123abcd")
+    assert hook.skip_reason(answers, Path.home() / "acme-bot") is None
+
+
+@pytest.mark.parametrize(
+    ("stdin", "at_end"),
+    [
+        ("devnull", True),
+        ("empty file", True),
+        ("file with answers", False),
+        ("pipe", False),
+    ],
+)
+def test_stdin_at_end(tmp_path: Path, stdin: str, at_end: bool) -> None:
+    code = (
+        "import importlib.util\n"
+        f"spec = importlib.util.spec_from_file_location('hook', {str(HOOK)!r})\n"
+        "hook = importlib.util.module_from_spec(spec)\n"
+        "spec.loader.exec_module(hook)\n"
+        "print(hook.stdin_at_end())\n"
+    )
+    command = [sys.executable, "-c", code]
+    if stdin == "devnull":
+        result = subprocess.run(
+            command, stdin=subprocess.DEVNULL, capture_output=True, text=True
+        )
+    elif stdin == "pipe":
+        result = subprocess.run(
+            command, input="1234567\n", capture_output=True, text=True
+        )
+    else:
+        answers = tmp_path / "answers.txt"
+        answers.write_text("" if stdin == "empty file" else "1234567\n")
+        with answers.open() as file:
+            result = subprocess.run(command, stdin=file, capture_output=True, text=True)
+    assert result.stdout.strip() == str(at_end)
+
+
+def test_init_git_makes_a_repository_that_ignores_env(
+    hook: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / ".gitignore").write_text(".env\n")
+    hook.init_git(tmp_path)
+    assert (tmp_path / ".git").is_dir()
+    assert capsys.readouterr().out == ""
+
+
+def test_init_git_warns_when_env_is_not_ignored(
+    hook: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hook.init_git(tmp_path)
+    assert "git does not ignore .env" in capsys.readouterr().out
+
+
+def test_without_git_a_note_says_what_to_do(
+    hook: ModuleType,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "no-such-bin"))
+    hook.init_git(tmp_path)
+    out = capsys.readouterr().out
+    assert "git is not installed" in out and "git init" in out
+    assert not (tmp_path / ".git").exists()
+
+
+def test_auth_runs_from_this_interpreter_when_it_has_the_dependencies(
+    hook: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(hook, "has_requirements", lambda: True)
+    command = hook.auth_command(tmp_path, "acme_bot", "acme")
+    assert command == [sys.executable, "-m", "acme_bot", "auth", "--handle", "acme"]
+
+
+def test_auth_gives_up_cleanly_when_the_venv_cannot_be_made(
+    hook: ModuleType,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(hook, "has_requirements", lambda: False)
+    monkeypatch.setattr(hook, "make_venv", lambda project: None)
+    assert hook.authorize(tmp_path, "acme_bot", "") is False
+    assert "Could not install the bot's dependencies" in capsys.readouterr().out
+
+
+def test_main_never_fails_and_ends_with_next_steps(
+    hook: ModuleType,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(hook, "stdin_at_end", lambda: False)
+    monkeypatch.setattr(hook, "authorize", lambda *args: False)
+    assert hook.main(dict(ANSWERS)) == 0
+    out = capsys.readouterr().out
+    assert "finish later with `acme-bot auth`" in out
+    assert "acme-bot auth" in out.split("Next steps:")[1]
