@@ -49,7 +49,7 @@ class Credentials:
 class Settings:
     """Values from the environment and ``.env``, and where each came from."""
 
-    values: Mapping[str, str]
+    values: Mapping[str, str] = field(repr=False)  # holds the secrets
     sources: Mapping[str, str]
     env_file: Path | None
 

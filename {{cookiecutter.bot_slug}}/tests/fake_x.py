@@ -1,0 +1,131 @@
+"""A fake X: the credentials tests use, and X's answers as recorded.
+
+The answers are copied from real responses (see X_API_FACTS.md in the
+template). Bodies are the JSON X sends; headers are given where the bot
+reads them.
+"""
+
+# Obviously fake: no test may ever need real credentials.
+FAKE_CREDENTIALS = {
+    "TWITTER_CONSUMER_KEY": "fake-consumer-key",
+    "TWITTER_CONSUMER_SECRET": "fake-consumer-secret",
+    "TWITTER_ACCESS_TOKEN": "fake-access-token",
+    "TWITTER_ACCESS_TOKEN_SECRET": "fake-access-token-secret",
+}
+
+TWEETS_URL = "https://api.twitter.com/2/tweets"
+USERS_ME_URL = "https://api.twitter.com/2/users/me"
+
+POST_ID = "1668910101351272448"
+
+# POST /2/tweets -> 201
+CREATED = {
+    "data": {
+        "edit_history_tweet_ids": [POST_ID],
+        "id": POST_ID,
+        "text": "Hello World!",
+    }
+}
+CREATED_HEADERS = {
+    "location": f"https://api.twitter.com/2/tweets/{POST_ID}",
+    "x-access-level": "read-write",
+    "x-rate-limit-limit": "100",
+    "x-rate-limit-remaining": "99",
+    "x-rate-limit-reset": "1749000900",
+}
+
+# GET /2/users/me -> 200
+ME = {
+    "data": {
+        "id": "1072250532645998596",
+        "name": "Tweepy Testing",
+        "username": "TweepyDev",
+    }
+}
+
+# 403: the app may only read (its tokens were made while it was read-only).
+READ_ONLY_APP = {
+    "title": "Forbidden",
+    "status": 403,
+    "detail": (
+        "Your client app is not configured with the appropriate oauth1 app "
+        "permissions for this endpoint."
+    ),
+    "type": "https://api.twitter.com/2/problems/oauth1-permissions",
+}
+# Newer logs show the same problem under api.x.com.
+READ_ONLY_APP_X_COM = {
+    **READ_ONLY_APP,
+    "type": "https://api.x.com/2/problems/oauth1-permissions",
+}
+
+# 403: the same text was posted before.
+DUPLICATE = {
+    "detail": "You are not allowed to create a Tweet with duplicate content.",
+    "type": "about:blank",
+    "title": "Forbidden",
+    "status": 403,
+}
+
+# 401: bad or revoked credentials.
+UNAUTHORIZED = {
+    "title": "Unauthorized",
+    "type": "about:blank",
+    "status": 401,
+    "detail": "Unauthorized",
+}
+
+# 429: rate limited; x-rate-limit-reset is when the window resets (epoch seconds).
+RATE_LIMIT_RESET = 1749000900
+RATE_LIMITED = {
+    "title": "Too Many Requests",
+    "detail": "Too Many Requests",
+    "type": "about:blank",
+    "status": 429,
+}
+RATE_LIMITED_HEADERS = {
+    "x-rate-limit-limit": "100",
+    "x-rate-limit-remaining": "0",
+    "x-rate-limit-reset": str(RATE_LIMIT_RESET),
+}
+
+# 402: the pay-per-use credits are used up.
+CREDITS_DEPLETED = {
+    "detail": "credits depleted",
+    "status": 402,
+    "title": "Payment Required",
+    "type": "https://api.x.com/2/problems/credits-depleted",
+}
+
+# 400: X's own length check (an error the bot does not know specially).
+TOO_LONG_MESSAGE = (
+    "Your Tweet text is too long. For more information on how Twitter "
+    "determines text length see https://github.com/twitter/twitter-text."
+)
+TOO_LONG = {
+    "errors": [{"message": TOO_LONG_MESSAGE}],
+    "title": "Invalid Request",
+    "detail": "One or more parameters to your request was invalid.",
+    "type": "https://api.twitter.com/2/problems/invalid-request",
+}
+
+# 503: X itself is failing (body inferred).
+SERVICE_UNAVAILABLE = {
+    "title": "Service Unavailable",
+    "detail": "Service Unavailable",
+    "type": "about:blank",
+    "status": 503,
+}
+
+
+# Every way X refuses a post that the bot explains, by name:
+# (status, body, headers).
+REFUSALS = {
+    "read-only-app": (403, READ_ONLY_APP, {}),
+    "duplicate": (403, DUPLICATE, {}),
+    "unauthorized": (401, UNAUTHORIZED, {}),
+    "rate-limited": (429, RATE_LIMITED, RATE_LIMITED_HEADERS),
+    "credits-depleted": (402, CREDITS_DEPLETED, {}),
+    "service-unavailable": (503, SERVICE_UNAVAILABLE, {}),
+    "bad-request": (400, TOO_LONG, {}),
+}

@@ -1,0 +1,217 @@
+"""Each way X can refuse a post becomes one error that says what to do.
+
+The rows follow the table "What errors must say" in the template's SPEC.
+"""
+
+from datetime import datetime, timezone
+
+import pytest
+import requests
+from fake_x import (
+    CREDITS_DEPLETED,
+    DUPLICATE,
+    FAKE_CREDENTIALS,
+    RATE_LIMIT_RESET,
+    RATE_LIMITED,
+    RATE_LIMITED_HEADERS,
+    READ_ONLY_APP,
+    READ_ONLY_APP_X_COM,
+    REFUSALS,
+    SERVICE_UNAVAILABLE,
+    TOO_LONG,
+    TOO_LONG_MESSAGE,
+    TWEETS_URL,
+    UNAUTHORIZED,
+)
+
+from {{ cookiecutter.package_name }} import (
+    BotError,
+    CredentialsRejectedError,
+    CreditsDepletedError,
+    DuplicatePostError,
+    RateLimitedError,
+    ReadOnlyAppError,
+    XError,
+    XUnreachableError,
+    post,
+)
+
+
+def post_and_catch(error_class):
+    """Post, expect ``error_class``, and return the error raised."""
+    with pytest.raises(error_class) as caught:
+        post("Hello World!")
+    return caught.value
+
+
+def test_read_only_app(credentials_in_env, x_api):
+    x_api.post(TWEETS_URL, json=READ_ONLY_APP, status=403)
+
+    error = post_and_catch(ReadOnlyAppError)
+
+    assert "Read and write" in str(error)
+    assert "auth" in str(error)
+
+
+def test_read_only_app_with_the_newer_api_x_com_problem_type(credentials_in_env, x_api):
+    x_api.post(TWEETS_URL, json=READ_ONLY_APP_X_COM, status=403)
+
+    post_and_catch(ReadOnlyAppError)
+
+
+def test_duplicate_post(credentials_in_env, x_api):
+    x_api.post(TWEETS_URL, json=DUPLICATE, status=403)
+
+    error = post_and_catch(DuplicatePostError)
+
+    assert "duplicate" in str(error)
+
+
+def test_duplicate_post_is_not_retried(credentials_in_env, x_api):
+    x_api.post(TWEETS_URL, json=DUPLICATE, status=403)
+
+    post_and_catch(DuplicatePostError)
+
+    assert len(x_api.calls) == 1
+
+
+def test_rejected_credentials(credentials_in_env, x_api):
+    x_api.post(TWEETS_URL, json=UNAUTHORIZED, status=401)
+
+    error = post_and_catch(CredentialsRejectedError)
+
+    assert "auth" in str(error)
+
+
+def test_rejected_credentials_names_the_variables_from_the_environment(
+    credentials_in_env, x_api
+):
+    x_api.post(TWEETS_URL, json=UNAUTHORIZED, status=401)
+
+    error = post_and_catch(CredentialsRejectedError)
+
+    for name in FAKE_CREDENTIALS:
+        assert name in str(error)
+    assert "environment" in str(error)
+
+
+def test_rejected_credentials_names_the_dotenv_file_they_came_from(
+    credentials_in_dotenv, tmp_path, x_api
+):
+    x_api.post(TWEETS_URL, json=UNAUTHORIZED, status=401)
+
+    error = post_and_catch(CredentialsRejectedError)
+
+    assert str(tmp_path / ".env") in str(error)
+    assert "environment" not in str(error)
+
+
+def test_rate_limited_says_when_the_limit_resets(credentials_in_env, x_api):
+    x_api.post(TWEETS_URL, json=RATE_LIMITED, status=429, headers=RATE_LIMITED_HEADERS)
+
+    error = post_and_catch(RateLimitedError)
+
+    reset_at = datetime.fromtimestamp(RATE_LIMIT_RESET, tz=timezone.utc)
+    assert error.reset_at == reset_at
+    assert reset_at.astimezone().strftime("%H:%M") in str(error)
+
+
+def test_rate_limited_is_not_waited_out(credentials_in_env, x_api):
+    x_api.post(TWEETS_URL, json=RATE_LIMITED, status=429, headers=RATE_LIMITED_HEADERS)
+
+    post_and_catch(RateLimitedError)
+
+    assert len(x_api.calls) == 1
+
+
+def test_rate_limited_without_a_reset_header(credentials_in_env, x_api):
+    x_api.post(TWEETS_URL, json=RATE_LIMITED, status=429)
+
+    error = post_and_catch(RateLimitedError)
+
+    assert error.reset_at is None
+
+
+def test_credits_depleted(credentials_in_env, x_api):
+    x_api.post(TWEETS_URL, json=CREDITS_DEPLETED, status=402)
+
+    error = post_and_catch(CreditsDepletedError)
+
+    assert "credits" in str(error)
+
+
+@pytest.mark.parametrize("status", [500, 502, 503])
+def test_x_failing_on_its_side(credentials_in_env, x_api, status):
+    x_api.post(TWEETS_URL, json=SERVICE_UNAVAILABLE, status=status)
+
+    error = post_and_catch(XUnreachableError)
+
+    assert "try again" in str(error)
+
+
+@pytest.mark.parametrize(
+    "network_error",
+    [requests.ConnectionError("connection refused"), requests.Timeout("timed out")],
+    ids=["connection-error", "timeout"],
+)
+def test_x_unreachable(credentials_in_env, x_api, network_error):
+    x_api.post(TWEETS_URL, body=network_error)
+
+    error = post_and_catch(XUnreachableError)
+
+    assert "network" in str(error)
+
+
+def test_unknown_refusal_passes_on_xs_message(credentials_in_env, x_api):
+    x_api.post(TWEETS_URL, json=TOO_LONG, status=400)
+
+    error = post_and_catch(XError)
+
+    assert type(error) is XError
+    assert TOO_LONG_MESSAGE in str(error)
+
+
+# --- What every refusal has in common ----------------------------------------
+
+ERROR_FOR_REFUSAL = {
+    "read-only-app": ReadOnlyAppError,
+    "duplicate": DuplicatePostError,
+    "unauthorized": CredentialsRejectedError,
+    "rate-limited": RateLimitedError,
+    "credits-depleted": CreditsDepletedError,
+    "service-unavailable": XUnreachableError,
+    "bad-request": XError,
+}
+
+
+@pytest.fixture(params=REFUSALS)
+def refusal(request, credentials_in_env, x_api):
+    """X refuses the post in one of the ways in REFUSALS; returns the error raised."""
+    status, body, headers = REFUSALS[request.param]
+    x_api.post(TWEETS_URL, json=body, status=status, headers=headers)
+    return post_and_catch(ERROR_FOR_REFUSAL[request.param])
+
+
+def test_refusal_is_a_bot_error_with_exit_code_1(refusal):
+    assert isinstance(refusal, BotError)
+    assert refusal.exit_code == 1
+
+
+def test_refusal_message_contains_no_credential(refusal):
+    for secret in FAKE_CREDENTIALS.values():
+        assert secret not in str(refusal)
+        assert secret not in repr(refusal)
+
+
+def test_refusal_message_is_one_line(refusal):
+    assert "\n" not in str(refusal)
+
+
+def test_unreachable_message_contains_no_credential(credentials_in_env, x_api):
+    x_api.post(TWEETS_URL, body=requests.ConnectionError("connection refused"))
+
+    error = post_and_catch(XUnreachableError)
+
+    for secret in FAKE_CREDENTIALS.values():
+        assert secret not in str(error)
+        assert secret not in repr(error)

@@ -1,0 +1,188 @@
+"""post(): check the text, then send exactly one POST /2/tweets."""
+
+import json
+
+import pytest
+from fake_x import CREATED, CREATED_HEADERS, POST_ID, TWEETS_URL
+from oauthlib.oauth1 import Client
+from oauthlib.oauth1.rfc5849 import signature
+
+from {{ cookiecutter.package_name }} import (
+    MissingCredentialsError,
+    Posted,
+    TextLengthError,
+    post,
+)
+
+
+@pytest.fixture
+def x_accepts_the_post(x_api):
+    """X answers POST /2/tweets with its recorded 201."""
+    x_api.post(TWEETS_URL, json=CREATED, status=201, headers=CREATED_HEADERS)
+    return x_api
+
+
+def test_post_returns_the_new_posts_id_and_url(credentials_in_env, x_accepts_the_post):
+    posted = post("Hello World!")
+
+    assert posted == Posted(
+        text="Hello World!",
+        id=POST_ID,
+        url=f"https://x.com/i/status/{POST_ID}",
+    )
+
+
+def test_post_makes_exactly_one_request(credentials_in_env, x_accepts_the_post):
+    post("Hello World!")
+
+    assert len(x_accepts_the_post.calls) == 1
+
+
+def test_post_sends_the_text_as_json_to_the_tweets_endpoint(
+    credentials_in_env, x_accepts_the_post
+):
+    post("Hello World!")
+
+    request = x_accepts_the_post.calls[0].request
+    assert request.method == "POST"
+    assert request.url == TWEETS_URL
+    assert request.headers["Content-Type"] == "application/json"
+    assert json.loads(request.body) == {"text": "Hello World!"}
+
+
+def test_post_sends_non_ascii_text_unchanged(credentials_in_env, x_accepts_the_post):
+    text = "Grüße aus Köln 🐱 こんにちは"
+
+    post(text)
+
+    assert json.loads(x_accepts_the_post.calls[0].request.body) == {"text": text}
+
+
+def test_post_reads_credentials_from_dotenv(credentials_in_dotenv, x_accepts_the_post):
+    posted = post("Hello World!")
+
+    assert posted.id == POST_ID
+
+
+def test_post_signs_the_request_with_oauth1(credentials_in_env, x_accepts_the_post):
+    post("Hello World!")
+
+    authorization = x_accepts_the_post.calls[0].request.headers["Authorization"]
+    assert authorization.startswith("OAuth ")
+    assert "oauth_signature=" in authorization
+    assert 'oauth_consumer_key="fake-consumer-key"' in authorization
+    assert 'oauth_token="fake-access-token"' in authorization
+
+
+def test_post_never_sends_the_secrets(credentials_in_env, x_accepts_the_post):
+    post("Hello World!")
+
+    request = x_accepts_the_post.calls[0].request
+    sent = str(request.headers) + request.url + request.body.decode()
+    assert "fake-consumer-secret" not in sent
+    assert "fake-access-token-secret" not in sent
+
+
+def test_post_gives_up_on_a_silent_network(credentials_in_env, x_accepts_the_post):
+    # Without a timeout, a connection that never answers would hang the bot.
+    post("Hello World!")
+
+    assert x_accepts_the_post.calls[0].request.req_kwargs["timeout"]
+
+
+def test_dry_run_sends_nothing(credentials_in_env, x_api):
+    posted = post("Hello World!", dry_run=True)
+
+    assert len(x_api.calls) == 0
+    assert posted.id is None
+    assert posted.url is None
+
+
+def test_dry_run_still_requires_credentials(x_api):
+    with pytest.raises(MissingCredentialsError):
+        post("Hello World!", dry_run=True)
+
+
+def test_too_long_text_is_refused_before_any_request(credentials_in_env, x_api):
+    with pytest.raises(TextLengthError) as caught:
+        post("x" * 281)
+
+    assert len(x_api.calls) == 0
+    assert "281" in str(caught.value)
+    assert "280" in str(caught.value)
+
+
+def test_length_is_checked_before_credentials(x_api):
+    # Nothing is configured, yet the user first hears about the text.
+    with pytest.raises(TextLengthError):
+        post("x" * 281)
+
+
+def test_empty_text_is_refused_before_any_request(credentials_in_env, x_api):
+    with pytest.raises(TextLengthError):
+        post("   ")
+
+    assert len(x_api.calls) == 0
+
+
+# --- TWITTER_API_BASE_URL: the sandbox, or a test server ----------------------
+
+SANDBOX_TWEETS_URL = "http://127.0.0.1:9/2/tweets"
+
+
+@pytest.fixture
+def sandbox_accepts_the_post(monkeypatch, x_api):
+    """TWITTER_API_BASE_URL points at loopback, where the fake X answers."""
+    monkeypatch.setenv("TWITTER_API_BASE_URL", "http://127.0.0.1:9")
+    x_api.post(SANDBOX_TWEETS_URL, json=CREATED, status=201)
+    return x_api
+
+
+def test_api_base_url_routes_the_request(credentials_in_env, sandbox_accepts_the_post):
+    posted = post("Hello World!")
+
+    assert posted.id == POST_ID
+    assert len(sandbox_accepts_the_post.calls) == 1
+    assert sandbox_accepts_the_post.calls[0].request.url == SANDBOX_TWEETS_URL
+
+
+def test_api_base_url_request_is_still_signed(
+    credentials_in_env, sandbox_accepts_the_post
+):
+    post("Hello World!")
+
+    authorization = sandbox_accepts_the_post.calls[0].request.headers["Authorization"]
+    assert authorization.startswith("OAuth ")
+    assert "oauth_signature=" in authorization
+
+
+def test_api_base_url_request_is_signed_for_xs_public_url(
+    credentials_in_env, sandbox_accepts_the_post
+):
+    """The signature covers https://api.twitter.com/2/tweets, as X's servers check.
+
+    The request is redirected to the sandbox only after signing, so the same
+    signature would be valid at X. Recompute it with oauthlib and compare.
+    """
+    post("Hello World!")
+
+    # What the bot sent: the oauth_* parameters in the Authorization header.
+    headers = dict(sandbox_accepts_the_post.calls[0].request.headers)
+    oauth_params = signature.collect_parameters(
+        headers=headers, exclude_oauth_signature=False
+    )
+    sent_signature = dict(oauth_params)["oauth_signature"]
+    # What X computes from the same parameters, its public URL and the secrets.
+    base_string = signature.signature_base_string(
+        "POST",
+        signature.base_string_uri(TWEETS_URL),
+        signature.normalize_parameters(signature.collect_parameters(headers=headers)),
+    )
+    signer = Client(
+        "fake-consumer-key",
+        client_secret="fake-consumer-secret",
+        resource_owner_key="fake-access-token",
+        resource_owner_secret="fake-access-token-secret",
+    )
+    expected = signature.sign_hmac_sha1_with_client(base_string, signer)
+    assert sent_signature == expected

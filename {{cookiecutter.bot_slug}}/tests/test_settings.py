@@ -1,0 +1,232 @@
+"""Where credentials and settings come from: the environment, then .env."""
+
+import os
+
+import pytest
+from fake_x import FAKE_CREDENTIALS
+
+from {{ cookiecutter.package_name }} import (
+    ConfigError,
+    MissingCredentialsError,
+)
+from {{ cookiecutter.package_name }}.settings import (
+    load_settings,
+)
+
+
+def write_env_file(path, values):
+    """Write ``values`` as NAME=value lines to ``path``; return the path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [f"{name}={value}\n" for name, value in values.items()]
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+# --- Where the credentials come from ------------------------------------------
+
+
+def test_credentials_from_the_environment(credentials_in_env):
+    credentials = load_settings().credentials()
+
+    assert credentials.consumer_key == "fake-consumer-key"
+    assert credentials.consumer_secret == "fake-consumer-secret"
+    assert credentials.access_token == "fake-access-token"
+    assert credentials.access_token_secret == "fake-access-token-secret"
+
+
+def test_credentials_from_dotenv_in_the_current_directory(credentials_in_dotenv):
+    credentials = load_settings().credentials()
+
+    assert credentials.consumer_key == "fake-consumer-key"
+    assert credentials.access_token_secret == "fake-access-token-secret"
+
+
+def test_dotenv_is_found_in_a_parent_directory(
+    credentials_in_dotenv, tmp_path, monkeypatch
+):
+    nested = tmp_path / "src" / "deeper"
+    nested.mkdir(parents=True)
+    monkeypatch.chdir(nested)
+
+    credentials = load_settings().credentials()
+
+    assert credentials.consumer_key == "fake-consumer-key"
+
+
+def test_environment_wins_over_dotenv(credentials_in_dotenv, monkeypatch):
+    monkeypatch.setenv("TWITTER_ACCESS_TOKEN", "fake-token-from-environment")
+
+    credentials = load_settings().credentials()
+
+    assert credentials.access_token == "fake-token-from-environment"
+    assert credentials.consumer_key == "fake-consumer-key"  # the rest: from .env
+
+
+def test_env_file_given_explicitly(tmp_path):
+    env_file = write_env_file(tmp_path / "bots" / "second-bot.env", FAKE_CREDENTIALS)
+
+    credentials = load_settings(env_file).credentials()
+
+    assert credentials.consumer_key == "fake-consumer-key"
+
+
+def test_env_file_given_explicitly_wins_over_dotenv_found(
+    credentials_in_dotenv, tmp_path
+):
+    other_bot = {**FAKE_CREDENTIALS, "TWITTER_ACCESS_TOKEN": "fake-other-bot-token"}
+    env_file = write_env_file(tmp_path / "bots" / "other.env", other_bot)
+
+    credentials = load_settings(env_file).credentials()
+
+    assert credentials.access_token == "fake-other-bot-token"
+
+
+def test_missing_env_file_is_a_config_error(tmp_path):
+    missing = tmp_path / "nowhere.env"
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings(missing)
+
+    assert str(missing) in str(caught.value)
+
+
+def test_reading_dotenv_leaves_the_environment_alone(credentials_in_dotenv):
+    load_settings().credentials()
+
+    assert "TWITTER_CONSUMER_KEY" not in os.environ
+
+
+# --- Missing credentials ----------------------------------------------------------
+
+
+def test_missing_credentials_are_named_together(tmp_path):
+    with pytest.raises(MissingCredentialsError) as caught:
+        load_settings().credentials()
+
+    for name in FAKE_CREDENTIALS:
+        assert name in str(caught.value)
+
+
+def test_missing_credentials_say_where_they_were_looked_for(tmp_path):
+    with pytest.raises(MissingCredentialsError) as caught:
+        load_settings().credentials()
+
+    assert "environment" in str(caught.value)
+    assert str(tmp_path) in str(caught.value)
+
+
+def test_missing_credentials_name_only_the_missing_ones(monkeypatch, tmp_path):
+    monkeypatch.setenv("TWITTER_CONSUMER_KEY", "fake-consumer-key")
+    monkeypatch.setenv("TWITTER_CONSUMER_SECRET", "fake-consumer-secret")
+    write_env_file(tmp_path / ".env", {"TWITTER_ACCESS_TOKEN": "fake-access-token"})
+
+    with pytest.raises(MissingCredentialsError) as caught:
+        load_settings().credentials()
+
+    message = str(caught.value)
+    assert "TWITTER_ACCESS_TOKEN_SECRET" in message
+    # The names that are set do not appear (TWITTER_ACCESS_TOKEN is also the
+    # start of TWITTER_ACCESS_TOKEN_SECRET, so look without that one).
+    others = message.replace("TWITTER_ACCESS_TOKEN_SECRET", "")
+    assert "TWITTER_CONSUMER_KEY" not in others
+    assert "TWITTER_CONSUMER_SECRET" not in others
+    assert "TWITTER_ACCESS_TOKEN" not in others
+    assert str(tmp_path / ".env") in message
+
+
+def test_empty_values_count_as_missing(tmp_path):
+    # A .env copied from .env.example but not filled in.
+    write_env_file(tmp_path / ".env", dict.fromkeys(FAKE_CREDENTIALS, ""))
+
+    with pytest.raises(MissingCredentialsError) as caught:
+        load_settings().credentials()
+
+    for name in FAKE_CREDENTIALS:
+        assert name in str(caught.value)
+
+
+def test_missing_credentials_is_an_input_error_with_exit_code_2():
+    assert MissingCredentialsError.exit_code == 2
+
+
+# --- Secrets stay hidden ------------------------------------------------------
+
+
+def test_credentials_repr_shows_no_secret(credentials_in_env):
+    credentials = load_settings().credentials()
+
+    for secret in FAKE_CREDENTIALS.values():
+        assert secret not in repr(credentials)
+
+
+def test_settings_repr_shows_no_secret(credentials_in_env):
+    settings = load_settings()
+
+    for secret in FAKE_CREDENTIALS.values():
+        assert secret not in repr(settings)
+
+
+# --- TWITTER_API_BASE_URL ----------------------------------------------------------
+
+
+def api_base_url(monkeypatch, value):
+    """The API root the bot uses when TWITTER_API_BASE_URL is ``value``."""
+    monkeypatch.setenv("TWITTER_API_BASE_URL", value)
+    return load_settings().api_base_url()
+
+
+def test_api_base_url_defaults_to_x():
+    assert load_settings().api_base_url() == "https://api.twitter.com"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://api.x.com",
+        "http://127.0.0.1:8765",
+        "http://localhost:8765",
+        "http://[::1]:8765",
+    ],
+)
+def test_api_base_url_accepts_https_and_loopback_http(monkeypatch, url):
+    assert api_base_url(monkeypatch, url) == url
+
+
+def test_api_base_url_trailing_slash_is_stripped(monkeypatch):
+    assert api_base_url(monkeypatch, "http://127.0.0.1:8765/") == (
+        "http://127.0.0.1:8765"
+    )
+
+
+def test_api_base_url_from_dotenv(tmp_path):
+    write_env_file(tmp_path / ".env", {"TWITTER_API_BASE_URL": "http://127.0.0.1:9"})
+
+    assert load_settings().api_base_url() == "http://127.0.0.1:9"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://api.twitter.com",
+        "http://192.168.1.20:8765",
+        "http://localhost.example.com",
+    ],
+)
+def test_api_base_url_refuses_plain_http_to_another_host(monkeypatch, url):
+    # Signed requests would cross the network in the clear.
+    with pytest.raises(ConfigError) as caught:
+        api_base_url(monkeypatch, url)
+
+    assert "TWITTER_API_BASE_URL" in str(caught.value)
+    assert "https" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["not a url", "api.x.com", "ftp://127.0.0.1", "https://"],
+)
+def test_api_base_url_refuses_garbage(monkeypatch, url):
+    with pytest.raises(ConfigError) as caught:
+        api_base_url(monkeypatch, url)
+
+    assert "TWITTER_API_BASE_URL" in str(caught.value)
