@@ -1,4 +1,4 @@
-"""``python -m {{ cookiecutter.package_name }}`` does what the ``{{ cookiecutter.bot_slug }}`` command does."""
+"""``python -m <package>`` does what the bot's console command does."""
 
 from .cli import main
 

@@ -7,7 +7,9 @@ failed. Messages never contain a credential value.
 
 from __future__ import annotations
 
-from datetime import datetime
+TYPE_CHECKING = False  # what typing.TYPE_CHECKING is, without importing typing
+if TYPE_CHECKING:  # only for annotations: keeps `--help` from importing datetime
+    from datetime import datetime
 
 
 class BotError(Exception):
