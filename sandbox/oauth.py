@@ -70,7 +70,9 @@ def read_signed_request(
     except (KeyError, ValueError):
         return None
 
-    signed_params = [(name, value) for name, value in params if name != "oauth_signature"]
+    signed_params = [
+        (name, value) for name, value in params if name != "oauth_signature"
+    ]
     base_string = signature.signature_base_string(
         method,
         signature.base_string_uri(PUBLIC_ROOT + path),
@@ -91,7 +93,7 @@ def read_signed_request(
 def signature_matches(
     request: SignedRequest, consumer_secret: str, token_secret: str
 ) -> bool:
-    """Recompute the HMAC-SHA1 signature with the secrets only we and the client know."""
+    """Recompute the HMAC-SHA1 signature from the secrets we share with the client."""
     client = Client(
         request.consumer_key,
         client_secret=consumer_secret,

@@ -50,7 +50,9 @@ class Incoming:
 
 def handle(state: SandboxState, request: Incoming) -> Reply:
     if request.path.startswith("/_sandbox/") and not request.from_loopback:
-        return Reply(403, b"The sandbox is controlled from this computer only.", wire.TEXT)
+        return Reply(
+            403, b"The sandbox is controlled from this computer only.", wire.TEXT
+        )
     route = ROUTES.get((request.method, request.path))
     if route is not None:
         return route(state, request)
@@ -173,7 +175,9 @@ def _limit_headers(prefix: str, quota: Quota) -> dict[str, str]:
 
 
 def _rate_limited(quota: Quota) -> Reply:
-    return Reply(429, wire.TOO_MANY_REQUESTS, headers=_limit_headers("x-rate-limit", quota))
+    return Reply(
+        429, wire.TOO_MANY_REQUESTS, headers=_limit_headers("x-rate-limit", quota)
+    )
 
 
 def users_me(state: SandboxState, request: Incoming) -> Reply:
@@ -291,14 +295,15 @@ def control_state(state: SandboxState, request: Incoming) -> Reply:
 
 def control_fail_next_post(state: SandboxState, request: Incoming) -> Reply:
     try:
-        state.fail_next_post(int(request.query_value("status")))
+        status = int(request.query_value("status"))
+        state.fail_next_post(status)
     except ValueError as error:
         return Reply(400, wire.compact_json({"error": str(error)}))
-    return Reply(200, wire.compact_json({"fail_next_post": int(request.query_value("status"))}))
+    return Reply(200, wire.compact_json({"fail_next_post": status}))
 
 
 def control_read_only(state: SandboxState, request: Incoming) -> Reply:
-    state.read_only = request.query_value("on", "1") not in ("0", "false", "")
+    state.read_only = request.query_value("on", "1") not in ("0", "false")
     return Reply(200, wire.compact_json({"read_only": state.read_only}))
 
 

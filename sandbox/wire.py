@@ -45,6 +45,10 @@ NO_WRITE_PERMISSION = (
     b"configured with the appropriate oauth1 app permissions for this "
     b'endpoint.","type":"https://api.twitter.com/2/problems/oauth1-permissions"}'
 )
+NOT_YOUR_TWEET = (  # inferred
+    b'{"title":"Forbidden","detail":"You are not allowed to delete this Tweet.",'
+    b'"type":"about:blank","status":403}'
+)
 TOO_MANY_REQUESTS = (  # inferred
     b'{"title":"Too Many Requests","detail":"Too Many Requests",'
     b'"type":"about:blank","status":429}'
@@ -93,12 +97,6 @@ def tweet_not_found(tweet_id: str) -> bytes:
             "status": 404,
         }
     )
-
-
-NOT_YOUR_TWEET = (  # inferred
-    b'{"title":"Forbidden","detail":"You are not allowed to delete this Tweet.",'
-    b'"type":"about:blank","status":403}'
-)
 
 
 @dataclass

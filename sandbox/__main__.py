@@ -1,0 +1,46 @@
+"""``python -m sandbox``: run the X sandbox until Ctrl-C."""
+
+import argparse
+import sys
+import threading
+
+from sandbox import Sandbox
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m sandbox",
+        description="A stand-in for X's API (api.twitter.com) on this computer.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1")
+    parser.add_argument(
+        "--port", type=int, default=8765, help="default: 8765; 0 picks a free port"
+    )
+    args = parser.parse_args(argv)
+
+    sandbox = Sandbox(args.host, args.port, log_requests=True)
+    try:
+        sandbox.start()
+    except OSError as error:
+        print(f"Cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
+        return 1
+    try:
+        url = sandbox.base_url
+        print(f"X sandbox running at {url} (posts made: {url}/)")
+        print("Use this app's API key and secret (fake, for the sandbox only):")
+        print(f"  API key:    {sandbox.consumer_key}")
+        print(f"  API secret: {sandbox.consumer_secret}")
+        print("Point the bot at the sandbox:")
+        print(f"  export TWITTER_API_BASE_URL={url}")
+        print("Press Ctrl-C to stop. Requests:", flush=True)
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sandbox.stop()
+    print("Sandbox stopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

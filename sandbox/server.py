@@ -1,0 +1,184 @@
+"""The HTTP server, and the ``Sandbox`` object for tests and ``python -m sandbox``."""
+
+import ipaddress
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from urllib.parse import urlsplit
+
+from sandbox import wire
+from sandbox.routes import Incoming, handle
+from sandbox.state import DEFAULT_USERNAME, SandboxState
+
+DEFAULT_CONSUMER_KEY = "sandbox-api-key"
+DEFAULT_CONSUMER_SECRET = "sandbox-api-secret-NOT-A-REAL-SECRET"
+SHUTDOWN_POLL_SECONDS = 0.05  # how quickly stop() returns
+
+
+class _Server(ThreadingHTTPServer):
+    def __init__(
+        self, address: tuple[str, int], state: SandboxState, log_requests: bool
+    ) -> None:
+        super().__init__(address, _Handler)
+        self.state = state
+        self.log_requests = log_requests
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    server_version = "x-sandbox"
+    sys_version = ""
+
+    def do_GET(self) -> None:
+        self._answer()
+
+    def do_POST(self) -> None:
+        self._answer()
+
+    def do_DELETE(self) -> None:
+        self._answer()
+
+    def _answer(self) -> None:
+        url = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        request = Incoming(
+            method=self.command,
+            path=url.path,
+            query=url.query,
+            authorization=self.headers.get("Authorization"),
+            content_type=self.headers.get("Content-Type", ""),
+            body=self.rfile.read(length),
+            from_loopback=ipaddress.ip_address(self.client_address[0]).is_loopback,
+        )
+        if not request.path.startswith("/_sandbox/"):
+            self.server.state.record_request(request.method, request.path)
+        try:
+            reply = handle(self.server.state, request)
+        except Exception:
+            self._send(wire.Reply(500, b"Sandbox bug, see its console.", wire.TEXT))
+            raise  # the server prints the traceback
+        self._send(reply)
+        if self.server.log_requests:
+            print(f"{request.method} {request.path} {reply.status}", flush=True)
+
+    def _send(self, reply: wire.Reply) -> None:
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(len(reply.body)))
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(reply.body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Silence http.server's own stderr log; _answer() logs when asked to."""
+
+
+class Sandbox:
+    """A stand-in for X's API (api.twitter.com) on a loopback port.
+
+    >>> with Sandbox() as sandbox:
+    ...     sandbox.base_url  # doctest: +SKIP
+    'http://127.0.0.1:50123'
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        consumer_key: str = DEFAULT_CONSUMER_KEY,
+        consumer_secret: str = DEFAULT_CONSUMER_SECRET,
+        log_requests: bool = False,
+    ) -> None:
+        self.host = host
+        self.port = port  # 0 picks a free port when started
+        self.consumer_key = consumer_key
+        self.consumer_secret = consumer_secret
+        self.log_requests = log_requests
+        self._state = SandboxState(consumer_key, consumer_secret)
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # --- running --------------------------------------------------------------
+
+    def start(self) -> "Sandbox":
+        """Start serving in a background thread."""
+        if self._server is not None:
+            raise RuntimeError("the sandbox is already running")
+        self._server = _Server((self.host, self.port), self._state, self.log_requests)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            args=(SHUTDOWN_POLL_SECONDS,),
+            name="x-sandbox",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is None or self._thread is None:
+            return
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join()
+        self._server = self._thread = None
+
+    def __enter__(self) -> "Sandbox":
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        """Where clients send requests, e.g. ``http://127.0.0.1:8765``."""
+        if self._server is None:
+            raise RuntimeError("start() the sandbox first")
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    # --- what tests look at and control ----------------------------------------
+
+    @property
+    def read_only(self) -> bool:
+        """When True, access tokens issued from now on cannot post or delete."""
+        return self._state.read_only
+
+    @read_only.setter
+    def read_only(self, value: bool) -> None:
+        self._state.read_only = value
+
+    @property
+    def posts(self) -> list[dict[str, str]]:
+        """Posts made so far, oldest first: {id, text, username, created_at}."""
+        return [post.as_dict() for post in self._state.posts()]
+
+    @property
+    def requests(self) -> list[tuple[str, str]]:
+        """(method, path) of every request so far, except /_sandbox/ control ones."""
+        return self._state.requests()
+
+    def fail_next_post(self, status: int) -> None:
+        """Make the next POST /2/tweets fail like X does with this status.
+
+        One of 400 (too long), 401, 402 (credits depleted), 403 (duplicate),
+        429 (rate limited, with reset headers) or 503. Calls queue up.
+        """
+        self._state.fail_next_post(status)
+
+    def authorize(self, oauth_token: str, username: str = DEFAULT_USERNAME) -> str:
+        """Do what clicking "Authorize app" does; returns the PIN."""
+        return self._state.authorize(oauth_token, username)
+
+    def issue_token(
+        self, username: str = DEFAULT_USERNAME, read_only: bool = False
+    ) -> tuple[str, str]:
+        """Create an access token and secret directly, skipping the PIN flow."""
+        access_token = self._state.issue_token(username, read_only)
+        return access_token.token, access_token.secret
