@@ -35,7 +35,8 @@ def ensure_venv() -> None:
     if stamp.exists() and stamp.read_bytes() == REQUIREMENTS.read_bytes():
         return
     print("Setting up .venv with the template's requirements (once)...", flush=True)
-    venv.create(VENV, with_pip=True)
+    if not venv_python().exists():
+        venv.create(VENV, with_pip=True)
     subprocess.run(
         [venv_python(), "-m", "pip", "install", "--quiet", "-r", REQUIREMENTS],
         check=True,
