@@ -102,16 +102,12 @@ def ratio_row(
 
 def make_bot(work: Path) -> tuple[Path, Path]:
     """Generate and install a bot; return (project folder, its venv's bin)."""
-    from cookiecutter.main import cookiecutter
-
-    project = Path(
-        cookiecutter(
-            str(ROOT),
-            no_input=True,
-            output_dir=str(work),
-            extra_context={"bot_name": "Bench Bot", "authorize_now": False},
-        )
-    )
+    subprocess.run(
+        [sys.executable, "-m", "cookiecutter", "--no-input", str(ROOT),
+         "-o", str(work), "bot_name=Bench Bot", "authorize_now=no"],
+        check=True, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    project = work / "bench-bot"
     environment = work / "venv"
     venv.create(environment, with_pip=True)
     bin_dir = environment / "bin"
