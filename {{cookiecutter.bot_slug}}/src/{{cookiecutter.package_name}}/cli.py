@@ -1,4 +1,4 @@
-"""The ``{{ cookiecutter.bot_slug }}`` command: post, whoami, auth.
+"""The ``{{ cookiecutter.bot_slug }}`` command: post, whoami, auth, doctor, guard.
 
 Each failure is one line on stderr and an exit code: 0 done, 1 X refused or
 failed, 2 bad usage, input or configuration. Heavy imports (tweepy) happen
@@ -47,10 +47,17 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[env_file],
         help="authorize the bot account (PIN flow) and save .env",
     )
-    auth.add_argument(
+    source = auth.add_mutually_exclusive_group()
+    source.add_argument(
         "--new-app-keys",
         action="store_true",
         help="ask for the app's API key and secret again (after regenerating them)",
+    )
+    source.add_argument(
+        "--import",
+        dest="import_path",
+        metavar="PATH",
+        help="take the four credentials from the seed tutorial's tw.json instead",
     )
     auth.add_argument(
         "--handle",
@@ -58,6 +65,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="the bot account's handle, to prefill X's login",
     )
     auth.set_defaults(run=run_auth)
+
+    doctor = commands.add_parser(
+        "doctor",
+        parents=[env_file],
+        help="check .env, git and the credentials; say how to fix each problem",
+    )
+    doctor.add_argument(
+        "--fix", action="store_true", help="make .env private (mode 0600) if it is not"
+    )
+    doctor.set_defaults(run=run_doctor)
+
+    guard = commands.add_parser(
+        "guard",
+        parents=[env_file],
+        help="stop a commit whose staged files hold a credential value",
+    )
+    guard.set_defaults(run=run_guard)
     return parser
 
 
@@ -109,10 +133,29 @@ def run_auth(args: argparse.Namespace) -> int:
 
     env_file = Path(args.env_file or find_env_file() or ".env").absolute()
     settings = load_settings(env_file, must_exist=False)
+    if args.import_path:
+        from .tutorial_import import import_credentials
+
+        import_credentials(Path(args.import_path), settings, env_file)
+        return 0
     authorize(
         settings, env_file, handle=args.handle, ask_new_app_keys=args.new_app_keys
     )
     return 0
+
+
+def run_doctor(args: argparse.Namespace) -> int:
+    from .doctor import diagnose, report
+    from .settings import load_settings
+
+    return report(diagnose(load_settings(args.env_file), fix=args.fix))
+
+
+def run_guard(args: argparse.Namespace) -> int:
+    from .guard import guard
+    from .settings import load_settings
+
+    return guard(load_settings(args.env_file).env_file)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

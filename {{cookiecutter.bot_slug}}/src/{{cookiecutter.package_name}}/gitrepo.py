@@ -29,7 +29,7 @@ def has_git() -> bool:
 
 def git(root: Path, *args: str) -> bytes:
     """The output of ``git ARGS`` run in ``root``; raise CalledProcessError on failure."""
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(  # noqa: S603 (a fixed program, arguments as a list)
         ["git", *args],  # noqa: S607 (git from PATH, as the user runs it)
         cwd=root,
         capture_output=True,
@@ -56,13 +56,11 @@ def is_ignored(root: Path, path: str) -> bool:
     """Whether .gitignore rules ignore ``path`` (tracked or not)."""
     # --no-index asks the rules alone: a tracked file otherwise never counts
     # as ignored, and being tracked is checked on its own.
-    result = subprocess.run(  # noqa: S603
-        ["git", "check-ignore", "--quiet", "--no-index", "--", path],  # noqa: S607
-        cwd=root,
-        capture_output=True,
-        check=False,
-    )
-    return result.returncode == 0
+    try:
+        git(root, "check-ignore", "--quiet", "--no-index", "--", path)
+    except subprocess.CalledProcessError:  # 1: not ignored
+        return False
+    return True
 
 
 def staged_files(root: Path) -> list[str]:

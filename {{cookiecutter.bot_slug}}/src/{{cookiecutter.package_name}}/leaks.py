@@ -48,16 +48,19 @@ def credential_values(
 
 def find_values(content: bytes, values: Mapping[str, str]) -> list[Found]:
     """Where in ``content`` each of ``values`` appears."""
-    found = []
-    for number, line in enumerate(content.split(b"\n"), 1):
-        found.extend(
-            Found(number, name)
-            for value, name in values.items()
-            if value.encode() in line
-        )
-    return found
+    return [
+        Found(number, name)
+        for number, line in enumerate(content.split(b"\n"), 1)
+        for name in names_in(line, values)
+    ]
 
 
 def names_in(line: bytes, values: Mapping[str, str]) -> list[str]:
     """The names of the variables whose values appear in ``line``."""
-    return [name for value, name in values.items() if value.encode() in line]
+    names = []
+    for value, name in sorted(values.items(), key=lambda item: -len(item[0])):
+        if value.encode() in line:
+            names.append(name)
+            # A shorter value inside this one is not a second finding.
+            line = line.replace(value.encode(), b"\0")
+    return names

@@ -1,0 +1,287 @@
+"""``doctor``: check the credential layout, one line per check, with the fix.
+
+1. ``.env`` holds the four credentials and only its owner may read it;
+2. git ignores ``.env``, ``.env.*`` and ``tw.json`` and tracks none of them;
+3. no credential value is in a tracked file or anywhere in the git history;
+4. ``TWITTER_API_BASE_URL`` is https (or loopback);
+5. X accepts the credentials and the token may write (one ``GET /2/users/me``).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+from . import client as x
+from . import gitrepo
+from .config import API_BASE_URL, COMMAND, CREDENTIAL_NAMES, X_API_ROOT
+from .errors import ConfigError, InputError
+from .leaks import MIN_SEARCHED_LENGTH, credential_values, find_values, names_in
+from .settings import Settings, load_settings
+
+OK = "ok"
+FAIL = "FAIL"
+SKIP = "skip"
+
+RUNBOOK = "README: If your credentials leak"
+
+
+@dataclass(frozen=True)
+class Check:
+    status: str  # OK, FAIL or SKIP
+    message: str  # what is fine, or what is wrong and the exact fix
+
+    def __str__(self) -> str:
+        return f"{self.status:<5} {self.message}"
+
+
+def diagnose(settings: Settings, *, fix: bool = False) -> list[Check]:
+    """Run every check; ``fix`` makes ``.env`` private when it is not."""
+    env_file = settings.env_file
+    folder = env_file.parent if env_file else Path.cwd()
+    return [
+        *check_env_file(settings),
+        *check_env_file_mode(env_file, fix=fix),
+        *check_git(folder, env_file, credential_values(env_file)),
+        *check_base_url(settings),
+        *check_credentials_with_x(settings),
+    ]
+
+
+def report(checks: Iterable[Check]) -> int:
+    """Print the checks; the exit code is 1 when one failed, else 0."""
+    checks = list(checks)
+    for check in checks:
+        print(check)
+    problems = sum(check.status == FAIL for check in checks)
+    if problems:
+        print(f"{problems} problem{'s' if problems > 1 else ''} found.")
+        return 1
+    print("All is well.")
+    return 0
+
+
+def check_env_file(settings: Settings) -> Iterator[Check]:
+    env_file = settings.env_file
+    if env_file is None:
+        if all(settings.values.get(name) for name in CREDENTIAL_NAMES):
+            yield Check(OK, "no .env: the four credentials come from the environment")
+        else:
+            yield Check(
+                FAIL,
+                f"no .env in {Path.cwd()} or its parents: run `{COMMAND} auth` "
+                f"(or `{COMMAND} auth --import tw.json`) to write it",
+            )
+        return
+    in_file = load_settings(env_file, environ={}).values
+    missing = [name for name in CREDENTIAL_NAMES if not in_file.get(name)]
+    if missing:
+        yield Check(
+            FAIL,
+            f"{shown(env_file)} lacks {', '.join(missing)}: run `{COMMAND} auth` "
+            "to fill it in",
+        )
+    else:
+        yield Check(OK, f"{shown(env_file)} has the four credentials")
+
+
+def check_env_file_mode(env_file: Path | None, *, fix: bool) -> Iterator[Check]:
+    if env_file is None or os.name == "nt":  # Windows has no such modes
+        return
+    mode = stat.S_IMODE(env_file.stat().st_mode)
+    if not mode & 0o077:
+        yield Check(OK, f"{shown(env_file)} is private (mode {mode:04o})")
+    elif fix:
+        env_file.chmod(0o600)
+        yield Check(OK, f"{shown(env_file)} was mode {mode:04o}, is now 0600 (fixed)")
+    else:
+        yield Check(
+            FAIL,
+            f"{shown(env_file)} is open to other users (mode {mode:04o}): run "
+            f"`chmod 600 {shown(env_file)}` or `{COMMAND} doctor --fix`",
+        )
+
+
+def check_git(
+    folder: Path, env_file: Path | None, values: Mapping[str, str]
+) -> Iterator[Check]:
+    if not gitrepo.has_git():
+        yield Check(
+            SKIP,
+            "git is not installed, so nothing was checked in git: install git, "
+            "then run `git init` in the bot's folder",
+        )
+        return
+    root = gitrepo.repo_root(folder)
+    if root is None:
+        yield Check(
+            SKIP,
+            f"{folder} is not in a git repository, so nothing was checked in "
+            "git: run `git init` there to start one",
+        )
+        return
+    try:
+        yield from check_ignored_and_untracked(root, env_file)
+        if not values:
+            yield Check(
+                SKIP,
+                "no credential values to look for in git (none set, or shorter "
+                f"than {MIN_SEARCHED_LENGTH} characters)",
+            )
+            return
+        yield from check_tracked_files(root, values)
+        yield from check_history(root, values)
+    except subprocess.CalledProcessError as error:
+        command = " ".join(error.cmd[:2])
+        yield Check(FAIL, f"`{command}` failed in {root}: run `git status` there")
+
+
+def check_ignored_and_untracked(root: Path, env_file: Path | None) -> Iterator[Check]:
+    env_path = relative_path(env_file, root) if env_file else None
+
+    def holds_credentials(path: str) -> bool:
+        return path == env_path or is_credential_file(path)
+
+    must_be_ignored = {".env", "tw.json", *(path.name for path in root.glob(".env.*"))}
+    if env_path:
+        must_be_ignored.add(env_path)
+    problems = []
+    for path in sorted(must_be_ignored):
+        if holds_credentials(path) and not gitrepo.is_ignored(root, path):
+            line = ".env.*" if Path(path).name.startswith(".env.") else path
+            problems.append(
+                Check(
+                    FAIL,
+                    f"{path} is not ignored by git: add the line `{line}` to "
+                    f"{root / '.gitignore'}",
+                )
+            )
+    for path in gitrepo.tracked_files(root):
+        if holds_credentials(path):
+            problems.append(
+                Check(
+                    FAIL,
+                    f"{path} is tracked by git: run `git rm --cached {path}` and "
+                    f"commit, then treat its values as leaked ({RUNBOOK})",
+                )
+            )
+    yield from problems or [
+        Check(OK, ".env, .env.* and tw.json are ignored by git and not tracked")
+    ]
+
+
+def is_credential_file(path: str) -> bool:
+    """Whether ``path`` is named like a file that holds credentials."""
+    name = Path(path).name
+    return name in (".env", "tw.json") or (
+        name.startswith(".env.") and name != ".env.example"
+    )
+
+
+def relative_path(path: Path, root: Path) -> str | None:
+    """``path`` relative to ``root`` in git's form, or None when outside it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return None
+
+
+def check_tracked_files(root: Path, values: Mapping[str, str]) -> Iterator[Check]:
+    problems = []
+    tracked = gitrepo.tracked_files(root)
+    for path in tracked:
+        try:
+            content = (root / path).read_bytes()
+        except OSError:  # deleted since, or a submodule's folder
+            continue
+        problems.extend(
+            Check(
+                FAIL,
+                f"{path}:{found.line} holds the value of {found.name}: take it "
+                f"out, then treat it as leaked ({RUNBOOK})",
+            )
+            for found in find_values(content, values)
+        )
+    yield from problems or [Check(OK, "no credential value in a tracked file")]
+
+
+def check_history(root: Path, values: Mapping[str, str]) -> Iterator[Check]:
+    commits_by_place: dict[tuple[str, str], list[str]] = {}
+    for added in gitrepo.added_lines(root):
+        for name in names_in(added.text, values):
+            commits = commits_by_place.setdefault((name, added.path), [])
+            if added.commit not in commits:
+                commits.append(added.commit)
+    for (name, path), commits in commits_by_place.items():
+        more = f" and {len(commits) - 1} later" if len(commits) > 1 else ""
+        yield Check(
+            FAIL,
+            f"the value of {name} is in the git history: added to {path} in "
+            f"commit {commits[0]}{more}. Rewriting the history is not enough: "
+            f"replace the credential ({RUNBOOK})",
+        )
+    if not commits_by_place:
+        yield Check(OK, "no credential value anywhere in the git history")
+
+
+def check_base_url(settings: Settings) -> Iterator[Check]:
+    try:
+        base_url = settings.api_base_url()
+    except ConfigError as error:
+        yield Check(FAIL, str(error))
+        return
+    if API_BASE_URL in settings.values:
+        yield Check(OK, f"{API_BASE_URL} is {base_url}")
+    else:
+        yield Check(OK, f"requests go to X ({X_API_ROOT})")
+
+
+def check_credentials_with_x(settings: Settings) -> Iterator[Check]:
+    try:
+        credentials = settings.credentials()
+        base_url = settings.api_base_url()
+    except InputError:
+        yield Check(SKIP, "the credentials were not tried with X: fix the above first")
+        return
+    client = x.make_client(credentials, base_url)
+    client.return_type = requests.Response  # the raw answer, to read its headers
+    try:
+        response = client.get_me(user_auth=True)
+        username = response.json()["data"]["username"]
+    except x.FAILURES as error:
+        yield Check(FAIL, str(x.explain(error, credentials)))
+        return
+    except (ValueError, KeyError, TypeError):
+        yield Check(FAIL, "X's answer to GET /2/users/me made no sense: try again")
+        return
+    access_level = response.headers.get("x-access-level", "")
+    if access_level == "read":
+        yield Check(
+            FAIL,
+            f"the token of @{username} may only read (x-access-level: read): in "
+            "the developer portal, set App permissions to Read and write (the "
+            f"app's User authentication settings), then re-run `{COMMAND} auth` "
+            "after enabling Read and write (old tokens keep the old permission)",
+        )
+    elif access_level.startswith("read-write"):
+        yield Check(OK, f"X accepts the credentials of @{username}, who may post")
+    else:
+        yield Check(
+            OK,
+            f"X accepts the credentials of @{username} (X did not say whether "
+            "the token may post)",
+        )
+
+
+def shown(path: Path) -> str:
+    """``path`` relative to the current folder when it is inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

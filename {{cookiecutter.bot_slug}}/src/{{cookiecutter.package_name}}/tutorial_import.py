@@ -1,0 +1,119 @@
+"""``auth --import tw.json``: move the seed tutorial's credentials into ``.env``.
+
+The tutorial kept the four values in a JSON file named ``tw.json``. Its
+users sometimes wrote it with single quotes, which is not JSON; such a file
+is a Python literal of the same dictionary, so it is read as one (safely:
+``ast.literal_eval`` evaluates no code).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from . import client as x
+from .config import (
+    ACCESS_TOKEN,
+    ACCESS_TOKEN_SECRET,
+    COMMAND,
+    CONSUMER_KEY,
+    CONSUMER_SECRET,
+)
+from .envfile import update_env_file
+from .errors import InputError
+from .settings import Credentials, Settings
+
+# The tutorial's key for each of the bot's variables.
+TUTORIAL_KEYS = {
+    "consumer_key": CONSUMER_KEY,
+    "consumer_secret": CONSUMER_SECRET,
+    "access_token": ACCESS_TOKEN,
+    "access_token_secret": ACCESS_TOKEN_SECRET,
+}
+
+
+def import_credentials(
+    path: Path,
+    settings: Settings,
+    env_file: Path,
+    *,
+    ask: Callable[[str], str] = input,
+) -> str:
+    """Check the credentials in ``path`` with X, save them to ``env_file``,
+    offer to delete ``path``; return the account's username."""
+    values = read_tutorial_file(path)
+    credentials = Credentials(
+        consumer_key=values[CONSUMER_KEY],
+        consumer_secret=values[CONSUMER_SECRET],
+        access_token=values[ACCESS_TOKEN],
+        access_token_secret=values[ACCESS_TOKEN_SECRET],
+        sources=dict.fromkeys(values, str(path)),
+    )
+    base_url = settings.api_base_url()
+    try:
+        username = x.get_username(x.make_client(credentials, base_url))
+    except x.FAILURES as error:
+        raise x.explain(error, credentials) from None
+    update_env_file(env_file, values)
+    print(f"Imported the credentials of @{username} from {path}.")
+    print(f"Saved them to {env_file} (mode 0600, git-ignored).")
+    offer_to_delete(path, ask)
+    return username
+
+
+def read_tutorial_file(path: Path) -> dict[str, str]:
+    """The four values in the tutorial's file, under the bot's variable names."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(
+            f"no such file: {path}: give the path of the tutorial's tw.json."
+        ) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"cannot read {path} ({error.__class__.__name__}).") from None
+    data = parse(text, path)
+    keys = ", ".join(TUTORIAL_KEYS)
+    if not isinstance(data, dict):
+        raise InputError(f"{path} holds no JSON object: it needs the keys {keys}.")
+    missing = [
+        key
+        for key in TUTORIAL_KEYS
+        if not isinstance(data.get(key), str) or not data[key].strip()
+    ]
+    if missing:
+        raise InputError(
+            f"{path} lacks {', '.join(missing)}: it needs the keys {keys}, "
+            f"each with a value (or run `{COMMAND} auth` instead)."
+        )
+    return {name: data[key].strip() for key, name in TUTORIAL_KEYS.items()}
+
+
+def parse(text: str, path: Path) -> object:
+    """JSON, or the single-quoted form the tutorial warns about."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        json_error = error
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        # The messages name only a position: the file's text holds secrets.
+        raise InputError(
+            f"{path} is not JSON ({json_error.msg} at line {json_error.lineno}, "
+            f"column {json_error.colno}): fix it (keys and values in double "
+            f"quotes), or run `{COMMAND} auth` instead."
+        ) from None
+
+
+def offer_to_delete(path: Path, ask: Callable[[str], str]) -> None:
+    try:
+        answer = ask(f"Delete {path} now that .env holds its values? [y/N] ")
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() in ("y", "yes"):
+        path.unlink()
+        print(f"Deleted {path}.")
+    else:
+        print(f"Kept {path}: it holds the same secrets, so delete it once unused.")

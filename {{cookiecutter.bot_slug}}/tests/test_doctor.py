@@ -1,0 +1,434 @@
+"""``doctor``: each check passes on a sound layout and fails, with its fix, on a broken one."""
+
+import os
+import stat
+
+import pytest
+from fake_x import FAKE_CREDENTIALS, ME, UNAUTHORIZED, USERS_ME_URL
+from git_helpers import commit, git, init_repo, isolate_git, needs_git, write_env_file
+
+from {{ cookiecutter.package_name }} import cli, gitrepo
+from {{ cookiecutter.package_name }}.config import COMMAND
+
+ACCESS_TOKEN_SECRET = FAKE_CREDENTIALS["TWITTER_ACCESS_TOKEN_SECRET"]
+needs_modes = pytest.mark.skipif(os.name == "nt", reason="Windows has no file modes")
+
+
+@pytest.fixture(autouse=True)
+def no_user_git_config(monkeypatch, isolated):
+    isolate_git(monkeypatch, isolated)
+
+
+@pytest.fixture
+def repo(isolated):
+    """The current folder as a git repository with the project's .gitignore."""
+    return init_repo(isolated)
+
+
+@pytest.fixture
+def env_file(isolated):
+    """A private .env with the four fake credentials."""
+    return write_env_file(isolated)
+
+
+@pytest.fixture
+def x_says(x_api):
+    """``x_says(access_level)``: X answers GET /2/users/me with that header."""
+
+    def answer(access_level="read-write", status=200, body=ME):
+        headers = {"x-access-level": access_level} if access_level else {}
+        x_api.get(USERS_ME_URL, json=body, status=status, headers=headers)
+        return x_api
+
+    return answer
+
+
+def run_doctor(capsys, *args):
+    """Run ``doctor``; return (exit code, stdout, stderr), none holding a secret."""
+    exit_code = cli.main(["doctor", *args])
+    out, err = capsys.readouterr()
+    for value in FAKE_CREDENTIALS.values():
+        assert value not in out + err
+    return exit_code, out, err
+
+
+def line_with(out, words):
+    """The one output line that contains ``words``."""
+    lines = [line for line in out.splitlines() if words in line]
+    assert len(lines) == 1, out
+    return lines[0]
+
+
+# --- a sound layout -------------------------------------------------------------
+
+
+@needs_git
+def test_sound_layout_is_all_ok_and_exits_0(capsys, repo, env_file, x_says):
+    x_says("read-write")
+
+    exit_code, out, err = run_doctor(capsys)
+
+    assert exit_code == 0
+    assert err == ""
+    assert "FAIL" not in out
+    assert out.splitlines()[-1] == "All is well."
+
+
+@needs_git
+def test_makes_exactly_one_request_to_x(capsys, repo, env_file, x_says):
+    x_api = x_says("read-write")
+
+    run_doctor(capsys)
+
+    assert len(x_api.calls) == 1
+    assert x_api.calls[0].request.method == "GET"
+    assert x_api.calls[0].request.url == USERS_ME_URL
+
+
+# --- .env and its four names ------------------------------------------------------
+
+
+def test_env_file_with_the_four_names_is_ok(capsys, env_file, x_says):
+    x_says()
+
+    _, out, _ = run_doctor(capsys)
+
+    assert line_with(out, "has the four credentials").startswith("ok")
+
+
+def test_env_file_missing_a_name_fails_naming_it(capsys, isolated):
+    values = dict(FAKE_CREDENTIALS)
+    del values["TWITTER_ACCESS_TOKEN_SECRET"]
+    write_env_file(isolated, values)
+
+    exit_code, out, _ = run_doctor(capsys)
+
+    line = line_with(out, "lacks")
+    assert line.startswith("FAIL")
+    assert "TWITTER_ACCESS_TOKEN_SECRET" in line
+    assert f"`{COMMAND} auth`" in line
+    assert exit_code == 1
+
+
+def test_no_env_file_fails_saying_how_to_write_it(capsys, isolated):
+    exit_code, out, _ = run_doctor(capsys)
+
+    line = line_with(out, "no .env")
+    assert line.startswith("FAIL")
+    assert f"`{COMMAND} auth`" in line
+    assert exit_code == 1
+
+
+def test_no_env_file_is_ok_when_the_environment_has_all_four(
+    capsys, credentials_in_env, x_says
+):
+    x_says()
+
+    _, out, _ = run_doctor(capsys)
+
+    assert line_with(out, "no .env").startswith("ok")
+
+
+def test_missing_env_file_given_exits_2_with_one_line(capsys):
+    exit_code, out, err = run_doctor(capsys, "--env-file", "nowhere.env")
+
+    assert exit_code == 2
+    assert out == ""
+    assert err.startswith(f"{COMMAND}: error: ")
+    assert err.count("\n") == 1
+
+
+# --- the mode of .env ---------------------------------------------------------------
+
+
+@needs_modes
+def test_private_env_file_is_ok(capsys, env_file, x_says):
+    x_says()
+
+    _, out, _ = run_doctor(capsys)
+
+    assert line_with(out, "mode 0600").startswith("ok")
+
+
+@needs_modes
+def test_world_readable_env_file_fails_with_the_fix(capsys, isolated, x_says):
+    env_file = write_env_file(isolated, mode=0o644)
+    x_says()
+
+    exit_code, out, _ = run_doctor(capsys)
+
+    line = line_with(out, "mode 0644")
+    assert line.startswith("FAIL")
+    assert "`chmod 600 .env`" in line
+    assert f"`{COMMAND} doctor --fix`" in line
+    assert stat.S_IMODE(env_file.stat().st_mode) == 0o644  # not changed
+    assert exit_code == 1
+
+
+@needs_modes
+def test_fix_makes_env_file_private(capsys, isolated, x_says):
+    env_file = write_env_file(isolated, mode=0o644)
+    x_says()
+
+    exit_code, out, _ = run_doctor(capsys, "--fix")
+
+    assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
+    assert line_with(out, "now 0600").startswith("ok")
+    assert exit_code == 0
+
+
+# --- .env, .env.* and tw.json ignored and not tracked -------------------------------
+
+
+@needs_git
+def test_ignored_credential_files_are_ok(capsys, repo, env_file, x_says):
+    x_says()
+
+    _, out, _ = run_doctor(capsys)
+
+    assert line_with(out, "ignored by git and not tracked").startswith("ok")
+
+
+@needs_git
+def test_env_file_not_ignored_fails_with_the_line_to_add(
+    capsys, repo, env_file, x_says
+):
+    commit(repo, {".gitignore": "__pycache__/\n"}, "Lose the .env rules")
+    x_says()
+
+    exit_code, out, _ = run_doctor(capsys)
+
+    line = line_with(out, ".env is not ignored")
+    assert line.startswith("FAIL")
+    assert "add the line `.env`" in line
+    assert exit_code == 1
+
+
+@needs_git
+def test_other_env_files_not_ignored_fail(capsys, repo, env_file, x_says):
+    commit(repo, {".gitignore": ".env\ntw.json\n"}, "Only .env")
+    (repo / ".env.production").write_text("TWITTER_ACCESS_TOKEN=\n")
+    x_says()
+
+    _, out, _ = run_doctor(capsys)
+
+    line = line_with(out, ".env.production is not ignored")
+    assert line.startswith("FAIL")
+    assert "`.env.*`" in line
+
+
+@needs_git
+def test_tracked_env_file_fails_with_git_rm_cached(capsys, repo, x_says):
+    commit(repo, {".env": "TWITTER_CONSUMER_KEY=\n"}, "Oops")
+    write_env_file(repo)
+    x_says()
+
+    exit_code, out, _ = run_doctor(capsys)
+
+    line = line_with(out, ".env is tracked")
+    assert line.startswith("FAIL")
+    assert "`git rm --cached .env`" in line
+    assert exit_code == 1
+
+
+@needs_git
+def test_tracked_tw_json_fails(capsys, repo, env_file, x_says):
+    commit(repo, {"tw.json": "{}"}, "The tutorial's file")
+    x_says()
+
+    _, out, _ = run_doctor(capsys)
+
+    assert line_with(out, "tw.json is tracked").startswith("FAIL")
+
+
+# --- credential values in tracked files and in the history ----------------------------
+
+
+@needs_git
+def test_tracked_files_without_values_are_ok(capsys, repo, env_file, x_says):
+    commit(repo, {"bot.py": "print('hi')\n"})
+    x_says()
+
+    _, out, _ = run_doctor(capsys)
+
+    assert line_with(out, "in a tracked file").startswith("ok")
+    assert line_with(out, "git history").startswith("ok")
+
+
+@needs_git
+def test_value_in_a_tracked_file_fails_naming_file_line_and_variable(
+    capsys, repo, env_file, x_says
+):
+    (repo / "notes.md").write_text("hello\n")
+    git(repo, "add", "notes.md")
+    (repo / "notes.md").write_text(f"hello\nsecret = '{ACCESS_TOKEN_SECRET}'\n")
+    x_says()
+
+    exit_code, out, _ = run_doctor(capsys)
+
+    line = line_with(out, "notes.md:2")
+    assert line.startswith("FAIL")
+    # The secret contains the token's value; only the secret is named.
+    assert line.endswith("(README: If your credentials leak)")
+    assert "TWITTER_ACCESS_TOKEN_SECRET" in line
+    assert "TWITTER_ACCESS_TOKEN " not in out
+    assert exit_code == 1
+
+
+@needs_git
+def test_value_removed_but_still_in_history_fails_naming_the_commit(
+    capsys, repo, env_file, x_says
+):
+    leaked_in = commit(repo, {"config.py": f"TOKEN = '{ACCESS_TOKEN_SECRET}'\n"})
+    commit(repo, {"config.py": "import os\n"}, "Take the secret out")
+    x_says()
+
+    exit_code, out, _ = run_doctor(capsys)
+
+    assert line_with(out, "in a tracked file").startswith("ok")
+    line = line_with(out, "git history: added to config.py")
+    assert line.startswith("FAIL")
+    assert f"in commit {leaked_in}" in line
+    assert "TWITTER_ACCESS_TOKEN_SECRET" in line
+    assert "Rewriting the history is not enough" in line
+    assert exit_code == 1
+
+
+@needs_git
+def test_history_of_other_branches_is_searched(capsys, repo, env_file, x_says):
+    git(repo, "switch", "--quiet", "--create", "experiment")
+    leaked_in = commit(repo, {"try.py": FAKE_CREDENTIALS["TWITTER_CONSUMER_KEY"]})
+    git(repo, "switch", "--quiet", "-")
+    x_says()
+
+    _, out, _ = run_doctor(capsys)
+
+    line = line_with(out, "git history: added to try.py")
+    assert f"in commit {leaked_in}" in line
+    assert "TWITTER_CONSUMER_KEY" in line
+
+
+@needs_git
+def test_short_values_are_not_searched(capsys, repo, x_says):
+    write_env_file(repo, {**FAKE_CREDENTIALS, "TWITTER_CONSUMER_KEY": "abc"})
+    commit(repo, {"abc.txt": "abc\n"})
+    x_says()
+
+    _, out, _ = run_doctor(capsys)
+
+    assert line_with(out, "in a tracked file").startswith("ok")
+    assert line_with(out, "git history").startswith("ok")
+
+
+# --- without git ----------------------------------------------------------------------
+
+
+def test_without_git_says_so_and_checks_the_rest(capsys, monkeypatch, env_file, x_says):
+    monkeypatch.setattr(gitrepo, "has_git", lambda: False)
+    x_says()
+
+    exit_code, out, _ = run_doctor(capsys)
+
+    assert line_with(out, "git is not installed").startswith("skip")
+    assert line_with(out, "has the four credentials").startswith("ok")
+    assert exit_code == 0
+
+
+@needs_git
+def test_outside_a_repository_says_so(capsys, env_file, x_says):
+    x_says()
+
+    exit_code, out, _ = run_doctor(capsys)
+
+    line = line_with(out, "not in a git repository")
+    assert line.startswith("skip")
+    assert "`git init`" in line
+    assert exit_code == 0
+
+
+# --- TWITTER_API_BASE_URL ---------------------------------------------------------------
+
+
+def test_default_api_root_is_ok(capsys, env_file, x_says):
+    x_says()
+
+    _, out, _ = run_doctor(capsys)
+
+    assert line_with(out, "https://api.twitter.com").startswith("ok")
+
+
+def test_loopback_http_api_root_is_ok(capsys, monkeypatch, env_file, x_api):
+    monkeypatch.setenv("TWITTER_API_BASE_URL", "http://127.0.0.1:8765")
+    x_api.get("http://127.0.0.1:8765/2/users/me", json=ME)
+
+    _, out, _ = run_doctor(capsys)
+
+    assert line_with(out, "TWITTER_API_BASE_URL is").startswith("ok")
+
+
+def test_plain_http_api_root_fails_and_nothing_is_sent(
+    capsys, monkeypatch, env_file, x_api
+):
+    monkeypatch.setenv("TWITTER_API_BASE_URL", "http://api.example.com")
+
+    exit_code, out, _ = run_doctor(capsys)
+
+    assert line_with(out, "plain http").startswith("FAIL")
+    assert line_with(out, "not tried with X").startswith("skip")
+    assert len(x_api.calls) == 0
+    assert exit_code == 1
+
+
+# --- the credentials, tried with X --------------------------------------------------------
+
+
+def test_token_that_can_write_is_ok(capsys, env_file, x_says):
+    x_says("read-write")
+
+    _, out, _ = run_doctor(capsys)
+
+    line = line_with(out, "@TweepyDev")
+    assert line.startswith("ok")
+    assert "may post" in line
+
+
+def test_read_only_token_fails_saying_to_re_run_auth(capsys, env_file, x_says):
+    x_says("read")
+
+    exit_code, out, _ = run_doctor(capsys)
+
+    line = line_with(out, "@TweepyDev")
+    assert line.startswith("FAIL")
+    assert "may only read" in line
+    assert f"re-run `{COMMAND} auth` after enabling Read and write" in line
+    assert exit_code == 1
+
+
+def test_no_access_level_header_is_ok_but_says_so(capsys, env_file, x_says):
+    x_says(access_level=None)
+
+    _, out, _ = run_doctor(capsys)
+
+    line = line_with(out, "@TweepyDev")
+    assert line.startswith("ok")
+    assert "did not say" in line
+
+
+def test_rejected_credentials_fail(capsys, env_file, x_says):
+    x_says(access_level=None, status=401, body=UNAUTHORIZED)
+
+    exit_code, out, _ = run_doctor(capsys)
+
+    line = line_with(out, "rejected the credentials")
+    assert line.startswith("FAIL")
+    assert f"`{COMMAND} auth`" in line
+    assert exit_code == 1
+
+
+def test_missing_credentials_are_not_tried(capsys, isolated, x_api):
+    write_env_file(isolated, {"TWITTER_CONSUMER_KEY": "fake-consumer-key"})
+
+    _, out, _ = run_doctor(capsys)
+
+    assert line_with(out, "not tried with X").startswith("skip")
+    assert len(x_api.calls) == 0

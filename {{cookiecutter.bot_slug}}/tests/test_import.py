@@ -1,0 +1,221 @@
+"""``auth --import tw.json``: the seed tutorial's credentials, checked and moved to .env."""
+
+import io
+import json
+import os
+import stat
+import sys
+
+import pytest
+from dotenv import dotenv_values
+from fake_x import FAKE_CREDENTIALS, ME, UNAUTHORIZED, USERS_ME_URL
+
+from {{ cookiecutter.package_name }} import cli
+from {{ cookiecutter.package_name }}.config import COMMAND
+
+# tw.json as the tutorial writes it, with the fake credentials.
+TUTORIAL_VALUES = {
+    "consumer_key": FAKE_CREDENTIALS["TWITTER_CONSUMER_KEY"],
+    "consumer_secret": FAKE_CREDENTIALS["TWITTER_CONSUMER_SECRET"],
+    "access_token": FAKE_CREDENTIALS["TWITTER_ACCESS_TOKEN"],
+    "access_token_secret": FAKE_CREDENTIALS["TWITTER_ACCESS_TOKEN_SECRET"],
+}
+JSON_FORM = json.dumps(TUTORIAL_VALUES, indent=2)
+# The form the tutorial warns about: a Python dict, with single quotes.
+SINGLE_QUOTED_FORM = repr(TUTORIAL_VALUES)
+
+
+@pytest.fixture
+def answer(monkeypatch):
+    """``answer(text)``: what the user types at the prompts ("" is end of input)."""
+
+    def type_in(text):
+        monkeypatch.setattr(sys, "stdin", io.StringIO(text))
+
+    type_in("")
+    return type_in
+
+
+@pytest.fixture
+def x_knows_the_account(x_api):
+    x_api.get(USERS_ME_URL, json=ME, headers={"x-access-level": "read-write"})
+    return x_api
+
+
+def write_tw_json(folder, text):
+    path = folder / "tw.json"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run_import(capsys, path="tw.json"):
+    """Run ``auth --import``; return (exit code, stdout, stderr), none holding a secret."""
+    exit_code = cli.main(["auth", "--import", str(path)])
+    out, err = capsys.readouterr()
+    for value in FAKE_CREDENTIALS.values():
+        assert value not in out + err
+    return exit_code, out, err
+
+
+def assert_one_error_line(err):
+    assert err.startswith(f"{COMMAND}: error: ")
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "text", [JSON_FORM, SINGLE_QUOTED_FORM], ids=["json", "single-quoted"]
+)
+def test_import_writes_the_four_values_to_env(
+    capsys, isolated, answer, x_knows_the_account, text
+):
+    write_tw_json(isolated, text)
+
+    exit_code, out, _ = run_import(capsys)
+
+    assert exit_code == 0
+    assert "@TweepyDev" in out
+    assert dotenv_values(isolated / ".env") == FAKE_CREDENTIALS
+
+
+def test_import_confirms_the_account_with_one_request(
+    capsys, isolated, answer, x_knows_the_account
+):
+    write_tw_json(isolated, JSON_FORM)
+
+    run_import(capsys)
+
+    assert len(x_knows_the_account.calls) == 1
+    assert x_knows_the_account.calls[0].request.url == USERS_ME_URL
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows has no file modes")
+def test_imported_env_file_is_private(capsys, isolated, answer, x_knows_the_account):
+    write_tw_json(isolated, JSON_FORM)
+
+    run_import(capsys)
+
+    assert stat.S_IMODE((isolated / ".env").stat().st_mode) == 0o600
+
+
+def test_import_keeps_other_lines_of_env(capsys, isolated, answer, x_knows_the_account):
+    (isolated / ".env").write_text("# my bot\nSCHEDULE=daily\n")
+    write_tw_json(isolated, JSON_FORM)
+
+    run_import(capsys)
+
+    text = (isolated / ".env").read_text()
+    assert text.startswith("# my bot\nSCHEDULE=daily\n")
+    assert dotenv_values(isolated / ".env")["TWITTER_ACCESS_TOKEN"] == (
+        "fake-access-token"
+    )
+
+
+def test_import_deletes_the_old_file_when_asked(
+    capsys, isolated, answer, x_knows_the_account
+):
+    tw_json = write_tw_json(isolated, JSON_FORM)
+    answer("y\n")
+
+    _, out, _ = run_import(capsys)
+
+    assert not tw_json.exists()
+    assert "Deleted" in out
+
+
+@pytest.mark.parametrize("typed", ["\n", "n\n", ""], ids=["enter", "no", "eof"])
+def test_import_keeps_the_old_file_otherwise(
+    capsys, isolated, answer, x_knows_the_account, typed
+):
+    tw_json = write_tw_json(isolated, JSON_FORM)
+    answer(typed)
+
+    exit_code, out, _ = run_import(capsys)
+
+    assert exit_code == 0
+    assert tw_json.exists()
+    assert "Kept" in out
+
+
+def test_rejected_credentials_exit_1_and_write_nothing(capsys, isolated, x_api):
+    x_api.get(USERS_ME_URL, json=UNAUTHORIZED, status=401)
+    tw_json = write_tw_json(isolated, JSON_FORM)
+
+    exit_code, _, err = run_import(capsys)
+
+    assert exit_code == 1
+    assert_one_error_line(err)
+    assert "rejected" in err
+    assert not (isolated / ".env").exists()
+    assert tw_json.exists()
+
+
+# --- bad input: one line, exit 2, no request, no secret --------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"consumer_key": "fake-consumer-key", "consumer_secret": }',
+        "consumer_key = fake-consumer-key",
+        "",
+    ],
+    ids=["broken-json", "not-json-at-all", "empty"],
+)
+def test_malformed_file_exits_2_with_one_line(capsys, isolated, x_api, text):
+    write_tw_json(isolated, text)
+
+    exit_code, _, err = run_import(capsys)
+
+    assert exit_code == 2
+    assert_one_error_line(err)
+    assert "tw.json is not JSON" in err
+    assert "line 1" in err
+    assert len(x_api.calls) == 0
+
+
+def test_missing_key_exits_2_naming_it(capsys, isolated, x_api):
+    values = dict(TUTORIAL_VALUES)
+    del values["access_token_secret"]
+    write_tw_json(isolated, json.dumps(values))
+
+    exit_code, _, err = run_import(capsys)
+
+    assert exit_code == 2
+    assert_one_error_line(err)
+    assert "lacks access_token_secret" in err
+
+
+def test_empty_value_exits_2(capsys, isolated, x_api):
+    write_tw_json(isolated, json.dumps({**TUTORIAL_VALUES, "access_token": " "}))
+
+    exit_code, _, err = run_import(capsys)
+
+    assert exit_code == 2
+    assert "lacks access_token" in err
+
+
+def test_not_an_object_exits_2(capsys, isolated, x_api):
+    write_tw_json(isolated, json.dumps(list(TUTORIAL_VALUES.values())))
+
+    exit_code, _, err = run_import(capsys)
+
+    assert exit_code == 2
+    assert_one_error_line(err)
+    assert "no JSON object" in err
+
+
+def test_missing_file_exits_2_with_one_line(capsys, isolated, x_api):
+    exit_code, _, err = run_import(capsys, isolated / "nowhere" / "tw.json")
+
+    assert exit_code == 2
+    assert_one_error_line(err)
+    assert "no such file" in err
+
+
+def test_import_and_new_app_keys_together_are_bad_usage(capsys):
+    with pytest.raises(SystemExit) as caught:
+        cli.main(["auth", "--import", "tw.json", "--new-app-keys"])
+
+    assert caught.value.code == 2
+    assert "not allowed with" in capsys.readouterr().err
