@@ -96,7 +96,7 @@ def make_venv(project: Path) -> Path | None:
     uv = shutil.which("uv")
     if uv:
         steps = [
-            [uv, "venv", "--quiet", ".venv"],
+            [uv, "venv", "--quiet", "--python", sys.executable, ".venv"],
             [uv, "pip", "install", "--quiet", "--python", str(python), "-e", "."],
         ]
     else:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import getpass
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -52,9 +52,11 @@ class AuthCancelledError(InputError):
 
 @dataclass(frozen=True)
 class AppKeys:
+    """The app's API key and secret, and where each came from."""
+
     key: str
-    secret: str
-    sources: dict[str, str]
+    secret: str = field(repr=False)
+    sources: dict[str, str] = field(default_factory=dict)
 
 
 def app_keys(
@@ -190,6 +192,8 @@ def authorize(
     update_env_file(env_file, values)
     print(f"Authorized as @{username}")
     print(f"Saved the credentials to {env_file} (mode 0600, git-ignored).")
+    if API_BASE_URL in values:
+        print(f"Also saved {API_BASE_URL}={base_url}: these tokens only work there.")
     return username
 
 
