@@ -286,18 +286,23 @@ def test_auth_again_updates_env_in_place_and_keeps_other_lines(
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("installer", ["pip", "uv"])
 def test_cookiecutter_without_tweepy_sets_up_the_bots_venv(
-    tmp_path: Path, sandbox: Sandbox, environment: dict[str, str]
+    tmp_path: Path, sandbox: Sandbox, environment: dict[str, str], installer: str
 ) -> None:
-    """Like `pipx run cookiecutter`: an interpreter with cookiecutter only."""
+    """Like `pipx run cookiecutter` or `uvx cookiecutter`: no tweepy at hand."""
     tools = tmp_path / "tools"
     venv.create(tools, with_pip=True)
     python = str(tools / "bin" / "python")
-    subprocess.run(
-        [python, "-m", "pip", "install", "--quiet", "cookiecutter"], check=True
-    )
+    packages = ["cookiecutter"] + (["uv"] if installer == "uv" else [])
+    subprocess.run([python, "-m", "pip", "install", "--quiet", *packages], check=True)
     probe = subprocess.run([python, "-c", "import tweepy"], capture_output=True)
     assert probe.returncode != 0  # the point of this test
+    path = [p for p in environment["PATH"].split(os.pathsep) if p]
+    path = [p for p in path if not (Path(p) / "uv").exists()]  # only ours
+    if installer == "uv":
+        path.insert(0, str(tools / "bin"))
+    environment["PATH"] = os.pathsep.join(path)
 
     environment.update(
         TWITTER_CONSUMER_KEY=sandbox.consumer_key,
@@ -315,6 +320,8 @@ def test_cookiecutter_without_tweepy_sets_up_the_bots_venv(
     project = out / "acme-bot"
     bot = project / ".venv" / "bin" / "acme-bot"
     assert bot.exists()
+    made_by_uv = "uv = " in (project / ".venv" / "pyvenv.cfg").read_text()
+    assert made_by_uv == (installer == "uv")
     result = subprocess.run(
         [str(bot), "post", "posted from the bot's own venv"],
         cwd=project,
