@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import subprocess
 import sys
 import venv
@@ -54,8 +55,8 @@ def main(argv: list[str]) -> int:
 
     if Path(sys.prefix).resolve() != VENV.resolve():
         ensure_venv()
-        command = [str(venv_python()), str(Path(__file__).resolve()), *argv]
-        return subprocess.run(command, check=False).returncode
+        python = str(venv_python())
+        os.execv(python, [python, str(Path(__file__).resolve()), *argv])
     return run(args.auto, args.port)
 
 
@@ -139,7 +140,7 @@ def first_post(project: Path) -> bool:
         environment.pop(name)  # from here on, the bot's .env has everything
     print(f"\n$ cd {project}")
     for arguments in (["whoami"], ["post", f"Hello from {package}, via the sandbox!"]):
-        print(f"$ python -m {package} {' '.join(arguments)}", flush=True)
+        print(f"$ python -m {package} {shlex.join(arguments)}", flush=True)
         result = subprocess.run(
             [sys.executable, "-m", package, *arguments], cwd=project, env=environment
         )

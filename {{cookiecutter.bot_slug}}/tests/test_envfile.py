@@ -1,0 +1,283 @@
+"""Saving credentials to .env: in place, atomically, readable by its owner only."""
+
+import os
+import stat
+
+import pytest
+from dotenv import dotenv_values
+from fake_x import FAKE_CREDENTIALS
+
+from {{ cookiecutter.package_name }} import (
+    ConfigError,
+)
+from {{ cookiecutter.package_name }}.envfile import (
+    update_env_file,
+)
+from {{ cookiecutter.package_name }}.settings import (
+    load_settings,
+)
+
+NEW_TOKEN = {"TWITTER_ACCESS_TOKEN": "fake-new-access-token"}
+
+
+@pytest.fixture
+def env_file(tmp_path):
+    """Where .env goes in the test's own folder (it does not exist yet)."""
+    return tmp_path / ".env"
+
+
+def mode_of(path):
+    """The permission bits of ``path``, e.g. 0o600."""
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def temporary_files(folder):
+    """Leftovers of a write: the temporary files update_env_file makes."""
+    return sorted(folder.glob(".env.*.tmp"))
+
+
+# --- A new file -----------------------------------------------------------------
+
+
+def test_creates_the_file_with_the_values(env_file):
+    update_env_file(env_file, FAKE_CREDENTIALS)
+
+    assert dotenv_values(env_file) == FAKE_CREDENTIALS
+
+
+def test_new_file_is_readable_by_its_owner_only(env_file):
+    update_env_file(env_file, FAKE_CREDENTIALS)
+
+    assert mode_of(env_file) == 0o600
+
+
+def test_values_are_written_one_per_line(env_file):
+    update_env_file(env_file, FAKE_CREDENTIALS)
+
+    assert env_file.read_text(encoding="utf-8") == (
+        "TWITTER_CONSUMER_KEY=fake-consumer-key\n"
+        "TWITTER_CONSUMER_SECRET=fake-consumer-secret\n"
+        "TWITTER_ACCESS_TOKEN=fake-access-token\n"
+        "TWITTER_ACCESS_TOKEN_SECRET=fake-access-token-secret\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "fake secret with spaces",
+        " fake-padded-secret ",
+        'fake-"double"-quotes',
+        "fake-'single'-quotes",
+        "fake#not-a-comment",
+        "#fake-starts-like-a-comment",
+        "fake$dollar",
+        "fake$HOME",
+        "fake\\back\\slashes",
+        "fake-ends-with-a-backslash\\",
+        "fake\\n-is-not-a-newline",
+        "fake=equals=signs",
+        "fake-ünïcödé",
+    ],
+)
+def test_awkward_values_read_back_exactly(env_file, value):
+    update_env_file(env_file, {"TWITTER_CONSUMER_SECRET": value})
+
+    assert dotenv_values(env_file) == {"TWITTER_CONSUMER_SECRET": value}
+
+
+def test_value_that_looks_like_a_variable_is_read_back_by_the_bot_as_is(env_file):
+    """``${HOME}`` in a secret must stay ``${HOME}``, not become the home folder."""
+    update_env_file(env_file, {"TWITTER_CONSUMER_SECRET": "fake-${HOME}-secret"})
+
+    settings = load_settings(env_file, environ={})
+
+    assert settings.values["TWITTER_CONSUMER_SECRET"] == "fake-${HOME}-secret"
+
+
+# --- An existing file -----------------------------------------------------------
+
+
+def test_other_lines_and_comments_are_kept_in_order(env_file):
+    env_file.write_text(
+        "# Acme Bot settings\n"
+        "LOG_LEVEL=debug\n"
+        "\n"
+        "# the sandbox\n"
+        "SANDBOX_PORT=8765\n",
+        encoding="utf-8",
+    )
+
+    update_env_file(env_file, NEW_TOKEN)
+
+    assert env_file.read_text(encoding="utf-8") == (
+        "# Acme Bot settings\n"
+        "LOG_LEVEL=debug\n"
+        "\n"
+        "# the sandbox\n"
+        "SANDBOX_PORT=8765\n"
+        "TWITTER_ACCESS_TOKEN=fake-new-access-token\n"
+    )
+
+
+def test_existing_assignment_is_replaced_in_place(env_file):
+    env_file.write_text(
+        "TWITTER_CONSUMER_KEY=fake-consumer-key\n"
+        "TWITTER_ACCESS_TOKEN=fake-old-access-token\n"
+        "LOG_LEVEL=debug\n",
+        encoding="utf-8",
+    )
+
+    update_env_file(env_file, NEW_TOKEN)
+
+    assert env_file.read_text(encoding="utf-8") == (
+        "TWITTER_CONSUMER_KEY=fake-consumer-key\n"
+        "TWITTER_ACCESS_TOKEN=fake-new-access-token\n"
+        "LOG_LEVEL=debug\n"
+    )
+
+
+def test_export_form_is_replaced_in_place(env_file):
+    env_file.write_text(
+        "export TWITTER_CONSUMER_KEY=fake-consumer-key\n"
+        "export TWITTER_ACCESS_TOKEN=fake-old-access-token\n"
+        "export LOG_LEVEL=debug\n",
+        encoding="utf-8",
+    )
+
+    update_env_file(env_file, NEW_TOKEN)
+
+    lines = env_file.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 3
+    assert lines[0] == "export TWITTER_CONSUMER_KEY=fake-consumer-key"
+    assert lines[1].endswith("TWITTER_ACCESS_TOKEN=fake-new-access-token")
+    assert lines[2] == "export LOG_LEVEL=debug"
+
+
+def test_repeated_name_collapses_to_one_assignment(env_file):
+    env_file.write_text(
+        "TWITTER_ACCESS_TOKEN=fake-old-access-token\n"
+        "LOG_LEVEL=debug\n"
+        "TWITTER_ACCESS_TOKEN=fake-older-access-token\n",
+        encoding="utf-8",
+    )
+
+    update_env_file(env_file, NEW_TOKEN)
+
+    assert env_file.read_text(encoding="utf-8") == (
+        "TWITTER_ACCESS_TOKEN=fake-new-access-token\nLOG_LEVEL=debug\n"
+    )
+
+
+def test_world_readable_file_ends_up_private(env_file):
+    env_file.write_text("LOG_LEVEL=debug\n", encoding="utf-8")
+    env_file.chmod(0o644)
+
+    update_env_file(env_file, NEW_TOKEN)
+
+    assert mode_of(env_file) == 0o600
+
+
+def test_no_temporary_file_is_left_behind(env_file, tmp_path):
+    update_env_file(env_file, FAKE_CREDENTIALS)
+    update_env_file(env_file, NEW_TOKEN)
+
+    assert temporary_files(tmp_path) == []
+    assert sorted(path.name for path in tmp_path.iterdir()) == [".env"]
+
+
+def test_writing_through_a_symlink_updates_the_target_and_keeps_the_link(tmp_path):
+    target = tmp_path / "secrets" / "acme.env"
+    target.parent.mkdir()
+    target.write_text("LOG_LEVEL=debug\n", encoding="utf-8")
+    link = tmp_path / ".env"
+    link.symlink_to(target)
+
+    update_env_file(link, NEW_TOKEN)
+
+    assert link.is_symlink()
+    assert link.resolve() == target.resolve()
+    assert dotenv_values(target) == {"LOG_LEVEL": "debug", **NEW_TOKEN}
+    assert mode_of(target) == 0o600
+
+
+# --- When something goes wrong --------------------------------------------------
+
+
+@pytest.fixture
+def replace_fails(monkeypatch):
+    """The last step of a write (renaming the new file over .env) fails."""
+
+    def fail(source, destination):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", fail)
+
+
+OLD_CONTENT = "# keep me\nTWITTER_ACCESS_TOKEN=fake-old-access-token\n"
+
+
+def test_failed_write_leaves_the_old_file_as_it_was(env_file, replace_fails):
+    env_file.write_text(OLD_CONTENT, encoding="utf-8")
+
+    with pytest.raises(ConfigError):
+        update_env_file(env_file, NEW_TOKEN)
+
+    assert env_file.read_text(encoding="utf-8") == OLD_CONTENT
+
+
+def test_failed_write_leaves_no_temporary_file(env_file, tmp_path, replace_fails):
+    env_file.write_text(OLD_CONTENT, encoding="utf-8")
+
+    with pytest.raises(ConfigError):
+        update_env_file(env_file, NEW_TOKEN)
+
+    assert temporary_files(tmp_path) == []
+
+
+def test_failed_write_says_which_file_and_shows_no_value(env_file, replace_fails):
+    with pytest.raises(ConfigError) as caught:
+        update_env_file(env_file, FAKE_CREDENTIALS)
+
+    message = str(caught.value)
+    assert str(env_file) in message
+    for value in FAKE_CREDENTIALS.values():
+        assert value not in message
+
+
+def test_file_that_is_not_utf8_raises_config_error_and_is_left_as_it_was(env_file):
+    old_bytes = b"# caf\xe9 (Latin-1, not UTF-8)\nLOG_LEVEL=debug\n"
+    env_file.write_bytes(old_bytes)
+
+    with pytest.raises(ConfigError) as caught:
+        update_env_file(env_file, NEW_TOKEN)
+
+    assert str(env_file) in str(caught.value)
+    assert env_file.read_bytes() == old_bytes
+
+
+def test_folder_named_env_raises_config_error_and_is_left_as_it_was(env_file):
+    env_file.mkdir()
+    (env_file / "notes.txt").write_text("not a .env file\n", encoding="utf-8")
+
+    with pytest.raises(ConfigError):
+        update_env_file(env_file, NEW_TOKEN)
+
+    assert [path.name for path in env_file.iterdir()] == ["notes.txt"]
+
+
+@pytest.mark.skipif(
+    hasattr(os, "geteuid") and os.geteuid() == 0,
+    reason="root can read any file, whatever its mode",
+)
+def test_unreadable_file_raises_config_error_and_is_left_as_it_was(env_file):
+    env_file.write_text(OLD_CONTENT, encoding="utf-8")
+    env_file.chmod(0o000)
+
+    try:
+        with pytest.raises(ConfigError):
+            update_env_file(env_file, NEW_TOKEN)
+    finally:
+        env_file.chmod(0o600)
+
+    assert env_file.read_text(encoding="utf-8") == OLD_CONTENT
