@@ -52,7 +52,6 @@ WRONG_PIN = "7654321"
 # --- X's answers (form-encoded, as X sends them) ---------------------------------
 
 
-
 def request_token_answer(token):
     """POST /oauth/request_token -> 200."""
     return (
@@ -112,7 +111,9 @@ def answer_request_token(x_api, root=X_ROOT, token=REQUEST_TOKEN):
 
 
 def answer_access_token(x_api, root=X_ROOT):
-    x_api.post(f"{root}/oauth/access_token", body=ACCESS_TOKEN_ANSWER, content_type=FORM)
+    x_api.post(
+        f"{root}/oauth/access_token", body=ACCESS_TOKEN_ANSWER, content_type=FORM
+    )
 
 
 def answer_pin_rejected(x_api):
@@ -139,7 +140,9 @@ def run_auth(tmp_path, *, ask, ask_secret=never_asked, **options):
 
 def requests_sent(x_api):
     """(method, path) of each request X received, in order."""
-    return [(call.request.method, urlsplit(call.request.url).path) for call in x_api.calls]
+    return [
+        (call.request.method, urlsplit(call.request.url).path) for call in x_api.calls
+    ]
 
 
 def authorization_header(call):
@@ -156,12 +159,17 @@ def query_of(url):
     return {name: values[0] for name, values in parse_qs(urlsplit(url).query).items()}
 
 
+def lines(*texts):
+    """The content of a file with these lines."""
+    return "".join(f"{text}\n" for text in texts)
+
+
 def mode_of(path):
     return stat.S_IMODE(path.stat().st_mode)
 
 
 def assert_nothing_saved(folder):
-    """No .env and no half-written temporary file."""
+    """Nothing at all in the folder: no .env, no half-written temporary file."""
     assert list(folder.iterdir()) == []
 
 
@@ -378,6 +386,7 @@ def test_three_wrong_pins_give_up_and_save_nothing(tmp_path, app_keys_in_env, x_
     with pytest.raises(WrongPinError) as caught:
         run_auth(tmp_path, ask=typed(WRONG_PIN, WRONG_PIN, WRONG_PIN))
 
+    assert requests_sent(x_api).count(("POST", "/oauth/request_token")) == 3
     assert f"{COMMAND} auth" in str(caught.value)
     assert_nothing_saved(tmp_path)
 
@@ -559,17 +568,17 @@ def test_cli_auth_saves_env_file_and_exits_0(
     assert dotenv_values(tmp_path / ".env") == FAKE_CREDENTIALS
 
 
-def test_cli_auth_keeps_the_other_lines_of_env_file(
-    capsys, tmp_path, stdin, x_api
-):
+def test_cli_auth_keeps_the_other_lines_of_env_file(capsys, tmp_path, stdin, x_api):
     (tmp_path / ".env").write_text(
-        "# Acme Bot settings\n"
-        f"TWITTER_CONSUMER_KEY={APP_KEY}\n"
-        f"TWITTER_CONSUMER_SECRET={APP_SECRET}\n"
-        "LOG_LEVEL=debug\n"
-        "\n"
-        "# the token from last time\n"
-        "TWITTER_ACCESS_TOKEN=fake-old-access-token\n",
+        lines(
+            "# Acme Bot settings",
+            f"TWITTER_CONSUMER_KEY={APP_KEY}",
+            f"TWITTER_CONSUMER_SECRET={APP_SECRET}",
+            "LOG_LEVEL=debug",
+            "",
+            "# the token from last time",
+            "TWITTER_ACCESS_TOKEN=fake-old-access-token",
+        ),
         encoding="utf-8",
     )
     answer_whole_flow(x_api)
@@ -578,15 +587,15 @@ def test_cli_auth_keeps_the_other_lines_of_env_file(
     exit_code, out, err = run_cli(capsys, "auth")
 
     assert exit_code == 0
-    assert (tmp_path / ".env").read_text(encoding="utf-8") == (
-        "# Acme Bot settings\n"
-        f"TWITTER_CONSUMER_KEY={APP_KEY}\n"
-        f"TWITTER_CONSUMER_SECRET={APP_SECRET}\n"
-        "LOG_LEVEL=debug\n"
-        "\n"
-        "# the token from last time\n"
-        f"TWITTER_ACCESS_TOKEN={ACCESS_TOKEN}\n"
-        f"TWITTER_ACCESS_TOKEN_SECRET={ACCESS_TOKEN_SECRET}\n"
+    assert (tmp_path / ".env").read_text(encoding="utf-8") == lines(
+        "# Acme Bot settings",
+        f"TWITTER_CONSUMER_KEY={APP_KEY}",
+        f"TWITTER_CONSUMER_SECRET={APP_SECRET}",
+        "LOG_LEVEL=debug",
+        "",
+        "# the token from last time",
+        f"TWITTER_ACCESS_TOKEN={ACCESS_TOKEN}",
+        f"TWITTER_ACCESS_TOKEN_SECRET={ACCESS_TOKEN_SECRET}",
     )
 
 

@@ -26,6 +26,11 @@ def env_file(tmp_path):
     return tmp_path / ".env"
 
 
+def lines(*texts):
+    """The content of a file with these lines."""
+    return "".join(f"{text}\n" for text in texts)
+
+
 def mode_of(path):
     """The permission bits of ``path``, e.g. 0o600."""
     return stat.S_IMODE(path.stat().st_mode)
@@ -54,11 +59,11 @@ def test_new_file_is_readable_by_its_owner_only(env_file):
 def test_values_are_written_one_per_line(env_file):
     update_env_file(env_file, FAKE_CREDENTIALS)
 
-    assert env_file.read_text(encoding="utf-8") == (
-        "TWITTER_CONSUMER_KEY=fake-consumer-key\n"
-        "TWITTER_CONSUMER_SECRET=fake-consumer-secret\n"
-        "TWITTER_ACCESS_TOKEN=fake-access-token\n"
-        "TWITTER_ACCESS_TOKEN_SECRET=fake-access-token-secret\n"
+    assert env_file.read_text(encoding="utf-8") == lines(
+        "TWITTER_CONSUMER_KEY=fake-consumer-key",
+        "TWITTER_CONSUMER_SECRET=fake-consumer-secret",
+        "TWITTER_ACCESS_TOKEN=fake-access-token",
+        "TWITTER_ACCESS_TOKEN_SECRET=fake-access-token-secret",
     )
 
 
@@ -100,72 +105,80 @@ def test_value_that_looks_like_a_variable_is_read_back_by_the_bot_as_is(env_file
 
 def test_other_lines_and_comments_are_kept_in_order(env_file):
     env_file.write_text(
-        "# Acme Bot settings\n"
-        "LOG_LEVEL=debug\n"
-        "\n"
-        "# the sandbox\n"
-        "SANDBOX_PORT=8765\n",
+        lines(
+            "# Acme Bot settings",
+            "LOG_LEVEL=debug",
+            "",
+            "# the sandbox",
+            "SANDBOX_PORT=8765",
+        ),
         encoding="utf-8",
     )
 
     update_env_file(env_file, NEW_TOKEN)
 
-    assert env_file.read_text(encoding="utf-8") == (
-        "# Acme Bot settings\n"
-        "LOG_LEVEL=debug\n"
-        "\n"
-        "# the sandbox\n"
-        "SANDBOX_PORT=8765\n"
-        "TWITTER_ACCESS_TOKEN=fake-new-access-token\n"
+    assert env_file.read_text(encoding="utf-8") == lines(
+        "# Acme Bot settings",
+        "LOG_LEVEL=debug",
+        "",
+        "# the sandbox",
+        "SANDBOX_PORT=8765",
+        "TWITTER_ACCESS_TOKEN=fake-new-access-token",
     )
 
 
 def test_existing_assignment_is_replaced_in_place(env_file):
     env_file.write_text(
-        "TWITTER_CONSUMER_KEY=fake-consumer-key\n"
-        "TWITTER_ACCESS_TOKEN=fake-old-access-token\n"
-        "LOG_LEVEL=debug\n",
+        lines(
+            "TWITTER_CONSUMER_KEY=fake-consumer-key",
+            "TWITTER_ACCESS_TOKEN=fake-old-access-token",
+            "LOG_LEVEL=debug",
+        ),
         encoding="utf-8",
     )
 
     update_env_file(env_file, NEW_TOKEN)
 
-    assert env_file.read_text(encoding="utf-8") == (
-        "TWITTER_CONSUMER_KEY=fake-consumer-key\n"
-        "TWITTER_ACCESS_TOKEN=fake-new-access-token\n"
-        "LOG_LEVEL=debug\n"
+    assert env_file.read_text(encoding="utf-8") == lines(
+        "TWITTER_CONSUMER_KEY=fake-consumer-key",
+        "TWITTER_ACCESS_TOKEN=fake-new-access-token",
+        "LOG_LEVEL=debug",
     )
 
 
 def test_export_form_is_replaced_in_place(env_file):
     env_file.write_text(
-        "export TWITTER_CONSUMER_KEY=fake-consumer-key\n"
-        "export TWITTER_ACCESS_TOKEN=fake-old-access-token\n"
-        "export LOG_LEVEL=debug\n",
+        lines(
+            "export TWITTER_CONSUMER_KEY=fake-consumer-key",
+            "export TWITTER_ACCESS_TOKEN=fake-old-access-token",
+            "export LOG_LEVEL=debug",
+        ),
         encoding="utf-8",
     )
 
     update_env_file(env_file, NEW_TOKEN)
 
-    lines = env_file.read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 3
-    assert lines[0] == "export TWITTER_CONSUMER_KEY=fake-consumer-key"
-    assert lines[1].endswith("TWITTER_ACCESS_TOKEN=fake-new-access-token")
-    assert lines[2] == "export LOG_LEVEL=debug"
+    first, second, third = env_file.read_text(encoding="utf-8").splitlines()
+    assert first == "export TWITTER_CONSUMER_KEY=fake-consumer-key"
+    assert second.endswith("TWITTER_ACCESS_TOKEN=fake-new-access-token")
+    assert third == "export LOG_LEVEL=debug"
 
 
 def test_repeated_name_collapses_to_one_assignment(env_file):
     env_file.write_text(
-        "TWITTER_ACCESS_TOKEN=fake-old-access-token\n"
-        "LOG_LEVEL=debug\n"
-        "TWITTER_ACCESS_TOKEN=fake-older-access-token\n",
+        lines(
+            "TWITTER_ACCESS_TOKEN=fake-old-access-token",
+            "LOG_LEVEL=debug",
+            "TWITTER_ACCESS_TOKEN=fake-older-access-token",
+        ),
         encoding="utf-8",
     )
 
     update_env_file(env_file, NEW_TOKEN)
 
-    assert env_file.read_text(encoding="utf-8") == (
-        "TWITTER_ACCESS_TOKEN=fake-new-access-token\nLOG_LEVEL=debug\n"
+    assert env_file.read_text(encoding="utf-8") == lines(
+        "TWITTER_ACCESS_TOKEN=fake-new-access-token",
+        "LOG_LEVEL=debug",
     )
 
 
@@ -214,7 +227,7 @@ def replace_fails(monkeypatch):
     monkeypatch.setattr(os, "replace", fail)
 
 
-OLD_CONTENT = "# keep me\nTWITTER_ACCESS_TOKEN=fake-old-access-token\n"
+OLD_CONTENT = lines("# keep me", "TWITTER_ACCESS_TOKEN=fake-old-access-token")
 
 
 def test_failed_write_leaves_the_old_file_as_it_was(env_file, replace_fails):

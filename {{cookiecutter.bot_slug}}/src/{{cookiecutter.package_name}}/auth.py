@@ -63,8 +63,8 @@ def app_keys(
     settings: Settings,
     *,
     ask_new: bool,
-    ask: Callable[[str], str] = input,
-    ask_secret: Callable[[str], str] = getpass.getpass,
+    ask: Callable[[str], str],
+    ask_secret: Callable[[str], str],
 ) -> AppKeys:
     """The app's key and secret from the environment or ``.env``, else asked."""
     key = None if ask_new else settings.values.get(CONSUMER_KEY)
@@ -165,10 +165,16 @@ def authorize(
     *,
     handle: str | None = None,
     ask_new_app_keys: bool = False,
-    ask: Callable[[str], str] = input,
-    ask_secret: Callable[[str], str] = getpass.getpass,
+    ask: Callable[[str], str] | None = None,
+    ask_secret: Callable[[str], str] | None = None,
 ) -> str:
-    """Run the PIN flow, save the credentials to ``env_file``; return the username."""
+    """Run the PIN flow, save the credentials to ``env_file``; return the username.
+
+    ``ask`` and ``ask_secret`` read the answers (default: ``input`` and
+    ``getpass.getpass``, which does not echo).
+    """
+    ask = ask or input
+    ask_secret = ask_secret or getpass.getpass
     base_url = settings.api_base_url()
     app = app_keys(settings, ask_new=ask_new_app_keys, ask=ask, ask_secret=ask_secret)
     try:
@@ -187,12 +193,13 @@ def authorize(
         ACCESS_TOKEN: access_token,
         ACCESS_TOKEN_SECRET: access_token_secret,
     }
-    if base_url != X_API_ROOT:
-        values[API_BASE_URL] = base_url  # tokens only work where they were made
-    update_env_file(env_file, values)
+    # Tokens only work with the API that issued them: record a non-default
+    # root (the sandbox), and drop an old one when authorizing with X itself.
+    base_url_value = None if base_url == X_API_ROOT else base_url
+    update_env_file(env_file, {**values, API_BASE_URL: base_url_value})
     print(f"Authorized as @{username}")
     print(f"Saved the credentials to {env_file} (mode 0600, git-ignored).")
-    if API_BASE_URL in values:
+    if base_url_value:
         print(f"Also saved {API_BASE_URL}={base_url}: these tokens only work there.")
     return username
 
@@ -201,13 +208,13 @@ def pin_exchange(
     app: AppKeys, base_url: str, handle: str | None, ask: Callable[[str], str]
 ) -> tuple[str, str]:
     """Show the authorize link, read the PIN, trade it for the access token."""
+    refusals = 0
     request_token = None
-    for attempt in range(1, PIN_TRIES + 1):
+    while True:
         if request_token is None:
             request_token = get_request_token(app, base_url)
-            show_link(
-                authorize_url(base_url, request_token["oauth_token"], handle), handle
-            )
+            link = authorize_url(base_url, request_token["oauth_token"], handle)
+            show_link(link, handle)
         pin = read_answer(ask, "PIN: ")
         if not pin.isdigit():
             print('The PIN is the number X shows after you click "Authorize app".')
@@ -215,13 +222,14 @@ def pin_exchange(
         try:
             return get_access_token(app, request_token, pin, base_url)
         except WrongPinError:
-            if attempt < PIN_TRIES:
-                print("X did not accept that PIN (each works once). A fresh link:")
+            refusals += 1
+            if refusals == PIN_TRIES:
+                raise WrongPinError(
+                    f"X did not accept the PIN {PIN_TRIES} times: nothing was "
+                    f"saved; run `{COMMAND} auth` to start again."
+                ) from None
+            print("X did not accept that PIN (each works once). A fresh link:")
             request_token = None
-    raise WrongPinError(
-        f"X did not accept the PIN {PIN_TRIES} times: nothing was saved; run "
-        f"`{COMMAND} auth` to start again."
-    )
 
 
 def show_link(url: str, handle: str | None) -> None:

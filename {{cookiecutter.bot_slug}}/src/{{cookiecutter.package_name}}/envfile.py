@@ -16,12 +16,15 @@ from pathlib import Path
 
 from .errors import ConfigError
 
-ASSIGNMENT = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=")
+ASSIGNMENT = re.compile(r"^\s*(export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=")
 PLAIN_VALUE = re.compile(r"[A-Za-z0-9_.,:/+=@%~-]*")
 
 
-def update_env_file(path: Path, values: Mapping[str, str]) -> None:
-    """Set ``values`` in the file at ``path``, keeping every other line."""
+def update_env_file(path: Path, values: Mapping[str, str | None]) -> None:
+    """Set ``values`` in the file at ``path``, keeping every other line.
+
+    A value of None removes that name's line.
+    """
     try:
         old_lines = (
             path.read_text(encoding="utf-8").splitlines() if path.exists() else []
@@ -36,21 +39,30 @@ def update_env_file(path: Path, values: Mapping[str, str]) -> None:
     new_lines = []
     for line in old_lines:
         match = ASSIGNMENT.match(line)
-        if match and match.group(1) in values:
-            name = match.group(1)
-            if name in pending:
-                new_lines.append(assignment(name, pending.pop(name)))
-            # a repeated assignment of the same name is dropped
-        else:
+        if not match or match.group(2) not in values:
             new_lines.append(line)
-    new_lines.extend(assignment(name, value) for name, value in pending.items())
-    write_private(path, "\n".join(new_lines) + "\n")
+            continue
+        export, name = match.group(1) or "", match.group(2)
+        value = pending.pop(name, None)  # a repeated assignment is dropped
+        if value is not None:
+            new_lines.append(export + assignment(name, value))
+    new_lines.extend(
+        assignment(name, value) for name, value in pending.items() if value is not None
+    )
+    try:
+        write_private(path, "\n".join(new_lines) + "\n")
+    except OSError as error:
+        raise ConfigError(
+            f"cannot write {path} ({error.strerror or error.__class__.__name__}), "
+            "so it was left as it was: check the folder's permissions and free "
+            "space, then run this again."
+        ) from None
 
 
 def assignment(name: str, value: str) -> str:
     if PLAIN_VALUE.fullmatch(value):
         return f"{name}={value}"
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return f'{name}="{escaped}"'
 
 

@@ -115,7 +115,9 @@ def load_settings(
     sources: dict[str, str] = {}
     if path is not None and path.exists():
         try:
-            file_values = dotenv_values(path, encoding="utf-8")
+            # No ${NAME} expansion: a secret may contain "${", and it is
+            # read back exactly as it was written.
+            file_values = dotenv_values(path, encoding="utf-8", interpolate=False)
         except (OSError, UnicodeDecodeError) as error:
             raise ConfigError(
                 f"cannot read {path}: {error.__class__.__name__}"

@@ -39,7 +39,7 @@ def import_credentials(
     settings: Settings,
     env_file: Path,
     *,
-    ask: Callable[[str], str] = input,
+    ask: Callable[[str], str] | None = None,
 ) -> str:
     """Check the credentials in ``path`` with X, save them to ``env_file``,
     offer to delete ``path``; return the account's username."""
@@ -59,7 +59,7 @@ def import_credentials(
     update_env_file(env_file, values)
     print(f"Imported the credentials of @{username} from {path}.")
     print(f"Saved them to {env_file} (mode 0600, git-ignored).")
-    offer_to_delete(path, ask)
+    offer_to_delete(path, ask or input)
     return username
 
 
