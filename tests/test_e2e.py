@@ -66,6 +66,14 @@ def environment(sandbox: Sandbox, home: Path) -> dict[str, str]:
     return env
 
 
+def with_app_keys(environment: dict[str, str], sandbox: Sandbox) -> None:
+    """The app's key and secret in the environment: the hook does not ask."""
+    environment.update(
+        TWITTER_CONSUMER_KEY=sandbox.consumer_key,
+        TWITTER_CONSUMER_SECRET=sandbox.consumer_secret,
+    )
+
+
 def spawn_cookiecutter(
     out: Path, env: dict[str, str], *answers: str, python: str = sys.executable
 ) -> pexpect.spawn:
@@ -166,10 +174,7 @@ def test_typed_app_keys_and_right_pin_give_a_working_private_env(
 def test_wrong_pin_is_asked_again_with_a_fresh_link(
     tmp_path: Path, sandbox: Sandbox, environment: dict[str, str]
 ) -> None:
-    environment.update(
-        TWITTER_CONSUMER_KEY=sandbox.consumer_key,
-        TWITTER_CONSUMER_SECRET=sandbox.consumer_secret,
-    )
+    with_app_keys(environment, sandbox)
     child = spawn_cookiecutter(tmp_path, environment)
     child.expect(LINK)
     first_link = child.match.group(1)
@@ -212,10 +217,7 @@ def test_rejected_app_key_keeps_the_project_and_says_how_to_fix_it(
 def test_end_of_input_at_the_pin_prompt_saves_nothing(
     tmp_path: Path, sandbox: Sandbox, environment: dict[str, str]
 ) -> None:
-    environment.update(
-        TWITTER_CONSUMER_KEY=sandbox.consumer_key,
-        TWITTER_CONSUMER_SECRET=sandbox.consumer_secret,
-    )
+    with_app_keys(environment, sandbox)
     child = spawn_cookiecutter(tmp_path, environment)
     child.expect("PIN: ")
     child.sendeof()
@@ -231,10 +233,7 @@ def test_end_of_input_at_the_pin_prompt_saves_nothing(
 def test_ctrl_c_at_the_pin_prompt_keeps_the_project_without_env(
     tmp_path: Path, sandbox: Sandbox, environment: dict[str, str]
 ) -> None:
-    environment.update(
-        TWITTER_CONSUMER_KEY=sandbox.consumer_key,
-        TWITTER_CONSUMER_SECRET=sandbox.consumer_secret,
-    )
+    with_app_keys(environment, sandbox)
     child = spawn_cookiecutter(tmp_path, environment)
     child.expect("PIN: ")
     child.sendintr()
@@ -304,10 +303,7 @@ def test_cookiecutter_without_tweepy_sets_up_the_bots_venv(
         path.insert(0, str(tools / "bin"))
     environment["PATH"] = os.pathsep.join(path)
 
-    environment.update(
-        TWITTER_CONSUMER_KEY=sandbox.consumer_key,
-        TWITTER_CONSUMER_SECRET=sandbox.consumer_secret,
-    )
+    with_app_keys(environment, sandbox)
     out = tmp_path / "out"
     child = spawn_cookiecutter(out, environment, python=python)
     child.timeout = 300  # installs the bot's dependencies
