@@ -22,10 +22,14 @@ import os
 import re
 import subprocess
 import sys
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 
 import pytest
 
@@ -320,17 +324,26 @@ def summary_counts(output: str) -> dict[str, int]:
     return {}
 
 
-@pytest.mark.slow
-def test_generated_test_suite_passes_and_is_substantial(installed: Installed) -> None:
-    result = subprocess.run(
-        [installed.python, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+def run_installed(
+    installed: Installed, *command: str | Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``command`` in the installed project, as its owner would."""
+    return subprocess.run(
+        list(command),
         cwd=installed.project,
-        env=installed.env,
+        env=installed.env if env is None else env,
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
+    )
+
+
+@pytest.mark.slow
+def test_generated_test_suite_passes_and_is_substantial(installed: Installed) -> None:
+    result = run_installed(
+        installed, installed.python, "-m", "pytest", "-q", "-p", "no:cacheprovider"
     )
     output = tail(result.stdout + result.stderr)
     status, counts = result.returncode, summary_counts(result.stdout)
@@ -341,15 +354,11 @@ def test_generated_test_suite_passes_and_is_substantial(installed: Installed) ->
 
 @pytest.mark.slow
 def test_dry_run_with_credentials_in_the_environment(installed: Installed) -> None:
-    result = subprocess.run(
-        [installed.python, "-m", "acme_bot", "post", "--dry-run", "hi"],
-        cwd=installed.project,
+    result = run_installed(
+        installed,
+        installed.python,
+        *("-m", "acme_bot", "post", "--dry-run", "hi"),
         env={**installed.env, **FAKE_CREDENTIALS},
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
@@ -359,15 +368,8 @@ def test_dry_run_with_credentials_in_the_environment(installed: Installed) -> No
 
 @pytest.mark.slow
 def test_missing_credentials_are_named_in_one_line(installed: Installed) -> None:
-    result = subprocess.run(
-        [installed.python, "-m", "acme_bot", "post", "--dry-run", "hi"],
-        cwd=installed.project,
-        env=installed.env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    result = run_installed(
+        installed, installed.python, "-m", "acme_bot", "post", "--dry-run", "hi"
     )
     assert result.returncode == 2, result.stdout + result.stderr
     lines = result.stderr.strip().splitlines()
@@ -379,15 +381,6 @@ def test_missing_credentials_are_named_in_one_line(installed: Installed) -> None
 @pytest.mark.slow
 def test_console_command_is_installed(installed: Installed) -> None:
     command = installed.bin / ("acme-bot.exe" if os.name == "nt" else "acme-bot")
-    result = subprocess.run(
-        [command, "--help"],
-        cwd=installed.project,
-        env=installed.env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_installed(installed, command, "--help")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "post" in result.stdout

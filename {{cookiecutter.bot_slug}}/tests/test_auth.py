@@ -16,12 +16,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from cli_helpers import assert_one_error_line, run_cli
 from dotenv import dotenv_values
 from fake_x import FAKE_CREDENTIALS, ME, USERS_ME_URL
 
 from {{ cookiecutter.package_name }} import (
     XUnreachableError,
-    cli,
 )
 from {{ cookiecutter.package_name }}.auth import (
     AppKeysRejectedError,
@@ -537,20 +537,6 @@ def stdin(monkeypatch):
 
     type_in("")
     return type_in
-
-
-def run_cli(capsys, *args):
-    """Run the command with ``args``; return (exit code, stdout, stderr)."""
-    exit_code = cli.main(list(args))
-    out, err = capsys.readouterr()
-    return exit_code, out, err
-
-
-def assert_one_error_line(err):
-    """The error is one line, named after the command, with no traceback."""
-    assert err.startswith(f"{COMMAND}: error: ")
-    assert err.count("\n") == 1
-    assert "Traceback" not in err
 
 
 def test_cli_auth_saves_env_file_and_exits_0(

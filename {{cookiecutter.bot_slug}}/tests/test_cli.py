@@ -7,6 +7,7 @@ import sys
 
 import pytest
 import requests
+from cli_helpers import assert_one_error_line, run_cli
 from fake_x import (
     CREATED,
     FAKE_CREDENTIALS,
@@ -21,24 +22,6 @@ from fake_x import (
 from {{ cookiecutter.package_name }} import (
     cli,
 )
-from {{ cookiecutter.package_name }}.config import (
-    COMMAND,
-)
-
-
-def run_cli(capsys, *args):
-    """Run the command with ``args``; return (exit code, stdout, stderr)."""
-    exit_code = cli.main(list(args))
-    out, err = capsys.readouterr()
-    return exit_code, out, err
-
-
-def assert_one_error_line(err):
-    """The error is one line, named after the command, with no traceback."""
-    assert err.startswith(f"{COMMAND}: error: ")
-    assert err.count("\n") == 1
-    assert "Traceback" not in err
-
 
 # --- post ---------------------------------------------------------------------
 

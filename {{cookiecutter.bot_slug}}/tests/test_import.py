@@ -7,11 +7,11 @@ import stat
 import sys
 
 import pytest
+from cli_helpers import assert_one_error_line, run_cli
 from dotenv import dotenv_values
 from fake_x import FAKE_CREDENTIALS, ME, UNAUTHORIZED, USERS_ME_URL
 
 from {{ cookiecutter.package_name }} import cli
-from {{ cookiecutter.package_name }}.config import COMMAND
 
 # tw.json as the tutorial writes it, with the fake credentials.
 TUTORIAL_VALUES = {
@@ -49,18 +49,8 @@ def write_tw_json(folder, text):
 
 
 def run_import(capsys, path="tw.json"):
-    """Run ``auth --import``; return (exit code, stdout, stderr), none holding a secret."""
-    exit_code = cli.main(["auth", "--import", str(path)])
-    out, err = capsys.readouterr()
-    for value in FAKE_CREDENTIALS.values():
-        assert value not in out + err
-    return exit_code, out, err
-
-
-def assert_one_error_line(err):
-    assert err.startswith(f"{COMMAND}: error: ")
-    assert err.count("\n") == 1
-    assert "Traceback" not in err
+    """Run ``auth --import``; return (exit code, stdout, stderr)."""
+    return run_cli(capsys, "auth", "--import", str(path))
 
 
 @pytest.mark.parametrize(
