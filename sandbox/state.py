@@ -9,7 +9,7 @@ import string
 import threading
 import time
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 
 TWITTER_EPOCH_MS = 1288834974657  # ids are "snowflakes": milliseconds since then
 ALPHANUMERIC = string.ascii_letters + string.digits
@@ -250,7 +250,7 @@ class SandboxState:
             for post in self._posts:
                 if post.username == user.username and post.text == text:
                     return None
-            now = datetime.now(UTC)
+            now = datetime.now(timezone.utc)
             post = Post(
                 id=self._new_id(),
                 text=text,
