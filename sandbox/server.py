@@ -1,6 +1,5 @@
 """The HTTP server, and the ``Sandbox`` object for tests and ``python -m sandbox``."""
 
-import ipaddress
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -41,6 +40,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self) -> None:
         url = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
+        # Without a Host header (HTTP/1.0), the address the client connected to.
+        host, port = self.connection.getsockname()[:2]
         request = Incoming(
             method=self.command,
             path=url.path,
@@ -48,7 +49,8 @@ class _Handler(BaseHTTPRequestHandler):
             authorization=self.headers.get("Authorization"),
             content_type=self.headers.get("Content-Type", ""),
             body=self.rfile.read(length),
-            from_loopback=ipaddress.ip_address(self.client_address[0]).is_loopback,
+            host=self.headers.get("Host") or f"{host}:{port}",
+            client=self.client_address[0],
         )
         if not request.path.startswith("/_sandbox/"):
             self.server.state.record_request(request.method, request.path)
@@ -75,7 +77,13 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class Sandbox:
-    """A stand-in for X's API (api.twitter.com) on a loopback port.
+    """A stand-in for X's API (api.x.com; api.twitter.com also answers) on a
+    loopback port.
+
+    It accepts a signature made for the URL the client requested, or for X's
+    public roots with the same path and query (a client rerouted after
+    signing). ``public_roots=False`` accepts only the URL as requested, to prove
+    that a client signs for the exact URL it sends to.
 
     >>> with Sandbox() as sandbox:
     ...     sandbox.base_url  # doctest: +SKIP
@@ -90,13 +98,14 @@ class Sandbox:
         consumer_key: str = DEFAULT_CONSUMER_KEY,
         consumer_secret: str = DEFAULT_CONSUMER_SECRET,
         log_requests: bool = False,
+        public_roots: bool = True,
     ) -> None:
         self.host = host
         self.port = port  # 0 picks a free port when started
         self.consumer_key = consumer_key
         self.consumer_secret = consumer_secret
         self.log_requests = log_requests
-        self._state = SandboxState(consumer_key, consumer_secret)
+        self._state = SandboxState(consumer_key, consumer_secret, public_roots)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -155,6 +164,21 @@ class Sandbox:
         self._state.read_only = value
 
     @property
+    def public_roots(self) -> bool:
+        """Whether signatures made for api.x.com and api.twitter.com are accepted."""
+        return self._state.public_roots
+
+    @property
+    def callback_url_set(self) -> bool:
+        """When False, the app has no callback URL in its settings, and X refuses
+        /oauth/request_token with 415 "Callback URL not approved", even for oob."""
+        return self._state.callback_url_set
+
+    @callback_url_set.setter
+    def callback_url_set(self, value: bool) -> None:
+        self._state.callback_url_set = value
+
+    @property
     def posts(self) -> list[dict[str, str]]:
         """Posts made so far, oldest first: {id, text, username, created_at}."""
         return [post.as_dict() for post in self._state.posts()]
@@ -164,13 +188,27 @@ class Sandbox:
         """(method, path) of every request so far, except /_sandbox/ control ones."""
         return self._state.requests()
 
-    def fail_next_post(self, status: int) -> None:
-        """Make the next POST /2/tweets fail like X does with this status.
+    def fail_next_post(
+        self, status: int | None = None, *, kind: str | None = None
+    ) -> None:
+        """Make the next POST /2/tweets fail like X does, with a status or a kind.
 
-        One of 400 (too long), 401, 402 (credits depleted), 403 (duplicate),
-        429 (rate limited, with reset headers) or 503. Calls queue up.
+        Statuses: 400 (too long), 401, 402 (credits depleted), 403 (duplicate),
+        429 (15-minute rate limit, with its reset headers) or 503. Kinds, for
+        X's other answers with those statuses:
+
+        - ``"user-24h"``, ``"app-24h"``: 429, the user's (or the app's) 24-hour
+          cap used up: ``x-user-limit-24hour-remaining: 0`` (or the app one)
+          with its ``-reset`` a day away, while the 15-minute window
+          (``x-rate-limit-*``) still has room;
+        - ``"client-not-enrolled"``, ``"client-forbidden"``: 403 with that
+          problem type (the app is on no usable package or project).
+
+        Also ``"text-too-long"``, ``"unauthorized"``, ``"credits-depleted"``,
+        ``"duplicate"``, ``"rate-limit"``, ``"unavailable"``: what the bare
+        statuses give. Calls queue up; ValueError for anything else.
         """
-        self._state.fail_next_post(status)
+        self._state.fail_next_post(status, kind)
 
     def authorize(self, oauth_token: str, username: str = DEFAULT_USERNAME) -> str:
         """Do what clicking "Authorize app" does; returns the PIN."""

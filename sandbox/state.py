@@ -15,8 +15,20 @@ TWITTER_EPOCH_MS = 1288834974657  # ids are "snowflakes": milliseconds since the
 ALPHANUMERIC = string.ascii_letters + string.digits
 DEFAULT_USERNAME = "sandbox_bot"
 
-# Injected failures that fail_next_post() accepts: status -> what X would say.
-FAILURE_STATUSES = (400, 401, 402, 403, 429, 503)
+# What fail_next_post() can inject: kind -> HTTP status. A bare status stands
+# for the first kind listed with it.
+FAILURES = {
+    "text-too-long": 400,
+    "unauthorized": 401,
+    "credits-depleted": 402,
+    "duplicate": 403,
+    "client-not-enrolled": 403,
+    "client-forbidden": 403,
+    "rate-limit": 429,
+    "user-24h": 429,
+    "app-24h": 429,
+    "unavailable": 503,
+}
 
 
 def random_token(length: int) -> str:
@@ -88,30 +100,35 @@ class FixedWindowLimit:
         self.seconds = seconds
         self._windows: dict[str, tuple[float, int]] = {}  # key -> (start, used)
 
-    def take(self, key: str, now: float) -> Quota:
+    def take(self, key: str, now: float, use: bool = True) -> Quota:
+        """Count one request for ``key``; with ``use=False`` only look."""
         start, used = self._windows.get(key, (now, 0))
         if now >= start + self.seconds:
             start, used = now, 0
         allowed = used < self.limit
-        if allowed:
+        if allowed and use:
             used += 1
-        self._windows[key] = (start, used)
+            self._windows[key] = (start, used)
         return Quota(self.limit, self.limit - used, int(start + self.seconds), allowed)
 
 
 class SandboxState:
-    def __init__(self, consumer_key: str, consumer_secret: str) -> None:
+    def __init__(
+        self, consumer_key: str, consumer_secret: str, public_roots: bool = True
+    ) -> None:
         self.consumer_key = consumer_key
         self.consumer_secret = consumer_secret
+        self.public_roots = public_roots  # never changes: read without the lock
         self._lock = threading.Lock()
         self._read_only = False
+        self._callback_url_set = True
         self._users: dict[str, User] = {}  # lower-case username -> user
         self._request_tokens: dict[str, RequestToken] = {}
         self._access_tokens: dict[str, AccessToken] = {}
         self._posts: list[Post] = []
         self._requests: list[tuple[str, str]] = []
         self._nonces: set[str] = set()
-        self._failures: list[int] = []
+        self._failures: list[str] = []  # kinds, see FAILURES
         self._last_id = 0
         # X's published limits (2026) for the endpoints the sandbox serves.
         self.limits = {
@@ -134,6 +151,16 @@ class SandboxState:
         with self._lock:
             self._read_only = value
 
+    @property
+    def callback_url_set(self) -> bool:
+        with self._lock:
+            return self._callback_url_set
+
+    @callback_url_set.setter
+    def callback_url_set(self, value: bool) -> None:
+        with self._lock:
+            self._callback_url_set = value
+
     def record_request(self, method: str, path: str) -> None:
         with self._lock:
             self._requests.append((method, path))
@@ -142,19 +169,29 @@ class SandboxState:
         with self._lock:
             return list(self._requests)
 
-    def fail_next_post(self, status: int) -> None:
-        if status not in FAILURE_STATUSES:
-            raise ValueError(f"status must be one of {FAILURE_STATUSES}, not {status}")
+    def fail_next_post(self, status: int | None = None, kind: str | None = None) -> str:
+        """Queue a failure for the next post; returns its kind (see FAILURES)."""
+        if kind is None:
+            kind = next((k for k, code in FAILURES.items() if code == status), None)
+            if kind is None:
+                statuses = sorted(set(FAILURES.values()))
+                raise ValueError(f"status must be one of {statuses}, not {status}")
+        elif kind not in FAILURES:
+            raise ValueError(f"kind must be one of {list(FAILURES)}, not {kind!r}")
+        elif status is not None and status != FAILURES[kind]:
+            raise ValueError(f"a {kind!r} failure has status {FAILURES[kind]}")
         with self._lock:
-            self._failures.append(status)
+            self._failures.append(kind)
+        return kind
 
-    def pop_failure(self) -> int | None:
+    def pop_failure(self) -> str | None:
         with self._lock:
             return self._failures.pop(0) if self._failures else None
 
-    def take_quota(self, limit_name: str, key: str) -> Quota:
+    def take_quota(self, limit_name: str, key: str, use: bool = True) -> Quota:
+        """Count one request against a limit; with ``use=False`` only look."""
         with self._lock:
-            return self.limits[limit_name].take(key, time.time())
+            return self.limits[limit_name].take(key, time.time(), use)
 
     def use_nonce(self, nonce: str) -> bool:
         """True the first time a nonce is seen, False for a replay."""

@@ -1,17 +1,21 @@
 """What X sends back, byte for byte (see shared/X_API_FACTS.md).
 
 Every error body here is copied from recorded X responses, so code that handles
-the sandbox's errors handles X's. Bodies marked "inferred" were not recorded.
+the sandbox's errors handles X's. Parts marked "inferred" were not recorded.
+A problem document's ``type`` names the root the request was addressed to
+(``https://api.x.com`` or ``https://api.twitter.com``), as X's do: the
+functions below take that ``root``.
 """
 
 import json
 from dataclasses import dataclass, field
 
-JSON = "application/json"
+JSON = "application/json; charset=utf-8"
 TEXT = "text/plain"
 XML = "application/xml"
 FORM = "application/x-www-form-urlencoded"
 HTML = "text/html; charset=utf-8"
+OAUTH_HTML = "text/html;charset=utf-8"  # sic: X's OAuth endpoints, no space
 
 # OAuth endpoints (/oauth/...): v1.1-style errors.
 COULD_NOT_AUTHENTICATE = (
@@ -22,7 +26,7 @@ INVALID_VERIFIER = (
 )
 INVALID_REQUEST_TOKEN = b"Invalid request token"
 CALLBACK_NOT_APPROVED = (
-    b'<?xml version="1.0" encoding="UTF-8"?>'
+    b"<?xml version='1.0' encoding='UTF-8'?>"
     b'<errors><error code="415">Callback URL not approved for this client '
     b"application. Approved callback URLs can be adjusted in your application "
     b"settings</error></errors>"
@@ -30,6 +34,17 @@ CALLBACK_NOT_APPROVED = (
 PAGE_DOES_NOT_EXIST = (
     b'{"errors":[{"message":"Sorry, that page does not exist","code":34}]}'
 )
+
+
+def could_not_authenticate_header(root: str) -> str:
+    """X's ``www-authenticate`` header on a 401 "Could not authenticate you"."""
+    return f'OAuth realm="{root}", api_error_code=32'
+
+
+def invalid_verifier_header(root: str) -> str:
+    """The ``www-authenticate`` header on a wrong PIN (the realm only: inferred)."""
+    return f'OAuth realm="{root}"'
+
 
 # v2 endpoints (/2/...): problem documents.
 UNAUTHORIZED = (
@@ -40,11 +55,6 @@ DUPLICATE_CONTENT = (
     b'{"detail":"You are not allowed to create a Tweet with duplicate content.",'
     b'"type":"about:blank","title":"Forbidden","status":403}'
 )
-NO_WRITE_PERMISSION = (
-    b'{"title":"Forbidden","status":403,"detail":"Your client app is not '
-    b"configured with the appropriate oauth1 app permissions for this "
-    b'endpoint.","type":"https://api.twitter.com/2/problems/oauth1-permissions"}'
-)
 NOT_YOUR_TWEET = (  # inferred
     b'{"title":"Forbidden","detail":"You are not allowed to delete this Tweet.",'
     b'"type":"about:blank","status":403}'
@@ -52,10 +62,6 @@ NOT_YOUR_TWEET = (  # inferred
 TOO_MANY_REQUESTS = (  # inferred
     b'{"title":"Too Many Requests","detail":"Too Many Requests",'
     b'"type":"about:blank","status":429}'
-)
-CREDITS_DEPLETED = (
-    b'{"detail":"credits depleted","status":402,"title":"Payment Required",'
-    b'"type":"https://api.x.com/2/problems/credits-depleted"}'
 )
 SERVICE_UNAVAILABLE = (  # inferred
     b'{"title":"Service Unavailable","detail":"Service Unavailable",'
@@ -72,28 +78,80 @@ def compact_json(value: object) -> bytes:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def invalid_request(message: str) -> bytes:
+def no_write_permission(root: str) -> bytes:
+    return compact_json(
+        {
+            "title": "Forbidden",
+            "status": 403,
+            "detail": "Your client app is not configured with the appropriate "
+            "oauth1 app permissions for this endpoint.",
+            "type": f"{root}/2/problems/oauth1-permissions",
+        }
+    )
+
+
+def credits_depleted(root: str) -> bytes:
+    return compact_json(
+        {
+            "detail": "credits depleted",
+            "status": 402,
+            "title": "Payment Required",
+            "type": f"{root}/2/problems/credits-depleted",
+        }
+    )
+
+
+def client_not_enrolled(root: str) -> bytes:
+    """403 for an app on no usable package (type recorded; detail inferred)."""
+    return compact_json(
+        {
+            "title": "Forbidden",
+            "status": 403,
+            "detail": "Your client app is not enrolled in a product package "
+            "that gives access to this endpoint.",
+            "type": f"{root}/2/problems/client-not-enrolled",
+        }
+    )
+
+
+def client_forbidden(root: str) -> bytes:
+    """403 for an app outside a usable project (type recorded; detail inferred)."""
+    return compact_json(
+        {
+            "title": "Forbidden",
+            "status": 403,
+            "detail": "When authenticating requests to the Twitter API v2 "
+            "endpoints, you must use keys and tokens from a Twitter developer "
+            "App that is attached to a Project. You can create a project via "
+            "the developer portal.",
+            "type": f"{root}/2/problems/client-forbidden",
+        }
+    )
+
+
+def invalid_request(root: str, message: str) -> bytes:
     """X's 400 envelope (inferred) around one error message."""
     return compact_json(
         {
             "errors": [{"message": message}],
             "title": "Invalid Request",
             "detail": "One or more parameters to your request was invalid.",
-            "type": "https://api.twitter.com/2/problems/invalid-request",
+            "type": f"{root}/2/problems/invalid-request",
         }
     )
 
 
-TEXT_TOO_LONG = invalid_request(TEXT_TOO_LONG_MESSAGE)
+def text_too_long(root: str) -> bytes:
+    return invalid_request(root, TEXT_TOO_LONG_MESSAGE)
 
 
-def tweet_not_found(tweet_id: str) -> bytes:
+def tweet_not_found(root: str, tweet_id: str) -> bytes:
     """A 404 problem document for an unknown post id (inferred)."""
     return compact_json(
         {
             "title": "Not Found Error",
             "detail": f"Could not find tweet with id: [{tweet_id}].",
-            "type": "https://api.twitter.com/2/problems/resource-not-found",
+            "type": f"{root}/2/problems/resource-not-found",
             "status": 404,
         }
     )

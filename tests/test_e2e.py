@@ -2,7 +2,9 @@
 
 Each test runs cookiecutter as a person would, against the sandbox, reads the
 PIN from the sandbox's authorize page (sandbox.person.approve) and checks what
-the person sees and what ends up on disk.
+the person sees and what ends up on disk. The sandbox accepts a signature only
+for the URL the request was sent to, as an OAuth server does: the bot must
+sign for where it sends.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ CREDENTIAL_NAMES = (
 
 @pytest.fixture
 def sandbox() -> Iterator[Sandbox]:
-    with Sandbox(port=0) as running:
+    with Sandbox(port=0, public_roots=False) as running:
         yield running
 
 
@@ -212,6 +214,23 @@ def test_rejected_app_key_keeps_the_project_and_says_how_to_fix_it(
     project = tmp_path / "acme-bot"
     assert (project / "pyproject.toml").exists()
     assert not (project / ".env").exists()
+
+
+def test_app_without_a_callback_url_is_told_how_to_set_one(
+    tmp_path: Path, sandbox: Sandbox, environment: dict[str, str]
+) -> None:
+    sandbox.callback_url_set = False
+    with_app_keys(environment, sandbox)
+    child = spawn_cookiecutter(tmp_path, environment)
+    seen = finish(child)
+
+    assert child.exitstatus == 0
+    assert "callback URL not approved" in seen
+    assert "User authentication settings" in seen
+    assert "finish later with `acme-bot auth`" in seen
+    assert "Traceback" not in seen
+    assert (tmp_path / "acme-bot" / "pyproject.toml").exists()
+    assert not (tmp_path / "acme-bot" / ".env").exists()
 
 
 def test_end_of_input_at_the_pin_prompt_saves_nothing(

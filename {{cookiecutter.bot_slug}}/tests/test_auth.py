@@ -18,9 +18,10 @@ import pytest
 import requests
 from cli_helpers import assert_one_error_line, run_cli
 from dotenv import dotenv_values
-from fake_x import FAKE_CREDENTIALS, ME, USERS_ME_URL
+from fake_x import FAKE_CREDENTIALS, ME, USERS_ME_URL, is_signed_for_its_url
 
 from {{ cookiecutter.package_name }} import (
+    XError,
     XUnreachableError,
 )
 from {{ cookiecutter.package_name }}.auth import (
@@ -36,7 +37,7 @@ from {{ cookiecutter.package_name }}.settings import (
     load_settings,
 )
 
-X_ROOT = "https://api.twitter.com"
+X_ROOT = "https://api.x.com"
 SANDBOX_ROOT = "http://127.0.0.1:9"
 
 APP_KEY = FAKE_CREDENTIALS["TWITTER_CONSUMER_KEY"]
@@ -69,6 +70,12 @@ ACCESS_TOKEN_ANSWER = (
 APP_KEYS_REJECTED = {"errors": [{"code": 32, "message": "Could not authenticate you."}]}
 # POST /oauth/access_token -> 401 (plain text): a mistyped or already used PIN
 PIN_REJECTED = "Error processing your OAuth request: Invalid oauth_verifier parameter"
+# POST /oauth/request_token -> 403 (XML): the app has no callback URL set
+CALLBACK_NOT_APPROVED = (
+    "<?xml version='1.0' encoding='UTF-8'?><errors><error code=\"415\">Callback "
+    "URL not approved for this client application. Approved callback URLs can "
+    "be adjusted in your application settings</error></errors>"
+)
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -448,6 +455,27 @@ def test_end_of_input_at_the_api_key_sends_nothing(tmp_path, x_api):
     assert_nothing_saved(tmp_path)
 
 
+def test_app_without_a_callback_url_is_told_how_to_set_one(
+    tmp_path, app_keys_in_env, x_api
+):
+    x_api.post(
+        f"{X_ROOT}/oauth/request_token",
+        body=CALLBACK_NOT_APPROVED,
+        status=403,
+        content_type="application/xml",
+    )
+
+    with pytest.raises(XError) as caught:
+        run_auth(tmp_path, ask=never_asked)
+
+    message = str(caught.value)
+    assert "415" in message
+    assert "User authentication settings" in message
+    assert "Callback URI" in message
+    assert f"`{COMMAND} auth`" in message
+    assert_nothing_saved(tmp_path)
+
+
 def test_no_network_raises_x_unreachable_and_saves_nothing(
     tmp_path, app_keys_in_env, x_api
 ):
@@ -519,6 +547,36 @@ def test_env_file_records_the_api_base_url(tmp_path, sandbox):
     saved = dotenv_values(tmp_path / ".env")
     assert saved["TWITTER_API_BASE_URL"] == SANDBOX_ROOT
     assert saved["TWITTER_ACCESS_TOKEN"] == ACCESS_TOKEN
+
+
+@pytest.mark.parametrize("root", [X_ROOT, "https://api.twitter.com", SANDBOX_ROOT])
+def test_every_request_is_signed_for_the_url_it_is_sent_to(
+    monkeypatch, tmp_path, app_keys_in_env, x_api, root
+):
+    """An OAuth server checks each signature against the URL it received."""
+    monkeypatch.setenv("TWITTER_API_BASE_URL", root)
+    answer_whole_flow(x_api, root=root)
+
+    run_auth(tmp_path, ask=typed(PIN))
+
+    request_token, access_token, users_me = (call.request for call in x_api.calls)
+    assert is_signed_for_its_url(request_token, APP_SECRET)
+    assert is_signed_for_its_url(access_token, APP_SECRET, REQUEST_TOKEN_SECRET)
+    assert is_signed_for_its_url(users_me, APP_SECRET, ACCESS_TOKEN_SECRET)
+
+
+@pytest.mark.parametrize("root", [X_ROOT, "https://api.twitter.com"])
+def test_authorizing_with_x_drops_an_old_api_root_from_env_file(
+    monkeypatch, tmp_path, app_keys_in_env, x_api, root
+):
+    """Tokens from X work at both of its hosts: .env need not name one."""
+    (tmp_path / ".env").write_text(f"TWITTER_API_BASE_URL={SANDBOX_ROOT}\n")
+    monkeypatch.setenv("TWITTER_API_BASE_URL", root)
+    answer_whole_flow(x_api, root=root)
+
+    run_auth(tmp_path, ask=typed(PIN))
+
+    assert "TWITTER_API_BASE_URL" not in dotenv_values(tmp_path / ".env")
 
 
 # --- The command line: `auth` -----------------------------------------------------

@@ -351,7 +351,7 @@ def test_default_api_root_is_ok(capsys, env_file, x_says):
 
     _, out, _ = run_doctor(capsys)
 
-    assert line_with(out, "https://api.twitter.com").startswith("ok")
+    assert line_with(out, "https://api.x.com").startswith("ok")
 
 
 def test_loopback_http_api_root_is_ok(capsys, monkeypatch, env_file, x_api):

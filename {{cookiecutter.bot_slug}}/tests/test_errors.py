@@ -3,6 +3,8 @@
 The rows follow the table "What errors must say" in the template's SPEC.
 """
 
+import re
+import time
 from datetime import datetime, timezone
 
 import pytest
@@ -22,6 +24,8 @@ from fake_x import (
     TOO_LONG_MESSAGE,
     TWEETS_URL,
     UNAUTHORIZED,
+    daily_cap_headers,
+    not_enrolled,
 )
 
 from {{ cookiecutter.package_name }} import (
@@ -132,6 +136,48 @@ def test_rate_limited_without_a_reset_header(credentials_in_env, x_api):
     assert error.reset_at is None
 
 
+@pytest.mark.parametrize(
+    ("whose", "named"), [("user", "this bot account"), ("app", "the app")]
+)
+def test_used_up_24_hour_cap_gives_its_own_reset_with_the_date(
+    credentials_in_env, x_api, whose, named
+):
+    reset = int(time.time()) + 2 * 24 * 3600  # surely another day
+    headers = daily_cap_headers(whose, reset)
+    x_api.post(TWEETS_URL, json=RATE_LIMITED, status=429, headers=headers)
+
+    error = post_and_catch(RateLimitedError)
+
+    reset_at = datetime.fromtimestamp(reset, tz=timezone.utc)
+    assert error.reset_at == reset_at
+    assert "24-hour" in str(error)
+    assert named in str(error)
+    assert reset_at.astimezone().strftime("on %Y-%m-%d at %H:%M") in str(error)
+
+
+def test_reset_later_today_is_given_as_a_time_only(credentials_in_env, x_api):
+    headers = {**RATE_LIMITED_HEADERS, "x-rate-limit-reset": str(int(time.time()))}
+    x_api.post(TWEETS_URL, json=RATE_LIMITED, status=429, headers=headers)
+
+    error = post_and_catch(RateLimitedError)
+
+    assert error.reset_at.astimezone().strftime("at %H:%M") in str(error)
+    assert not re.search(r"\d{4}-\d\d-\d\d", str(error))
+
+
+@pytest.mark.parametrize(
+    "problem", ["client-not-enrolled", "client-forbidden", "user-not-enrolled"]
+)
+def test_app_without_a_usable_api_plan(credentials_in_env, x_api, problem):
+    x_api.post(TWEETS_URL, json=not_enrolled(problem), status=403)
+
+    error = post_and_catch(XError)
+
+    assert problem in str(error)
+    assert "Pay-per-use" in str(error)
+    assert "Production" in str(error)
+
+
 def test_credits_depleted(credentials_in_env, x_api):
     x_api.post(TWEETS_URL, json=CREDITS_DEPLETED, status=402)
 
@@ -178,6 +224,8 @@ ERROR_FOR_REFUSAL = {
     "duplicate": DuplicatePostError,
     "unauthorized": CredentialsRejectedError,
     "rate-limited": RateLimitedError,
+    "daily-cap": RateLimitedError,
+    "not-enrolled": XError,
     "credits-depleted": CreditsDepletedError,
     "service-unavailable": XUnreachableError,
     "bad-request": XError,

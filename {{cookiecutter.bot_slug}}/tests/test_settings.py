@@ -175,14 +175,14 @@ def api_base_url(monkeypatch, value):
     return load_settings().api_base_url()
 
 
-def test_api_base_url_defaults_to_x():
-    assert load_settings().api_base_url() == "https://api.twitter.com"
+def test_api_base_url_defaults_to_the_host_x_documents():
+    assert load_settings().api_base_url() == "https://api.x.com"
 
 
 @pytest.mark.parametrize(
     "url",
     [
-        "https://api.x.com",
+        "https://api.twitter.com",
         "http://127.0.0.1:8765",
         "http://localhost:8765",
         "http://[::1]:8765",

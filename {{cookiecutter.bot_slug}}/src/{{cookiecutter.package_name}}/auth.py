@@ -29,13 +29,15 @@ from .config import (
     COMMAND,
     CONSUMER_KEY,
     CONSUMER_SECRET,
-    X_API_ROOT,
+    X_API_ROOTS,
 )
 from .envfile import update_env_file
 from .errors import InputError, XError
 from .settings import Credentials, Settings, describe_sources
 
 PIN_TRIES = 3
+# What X answers (403, XML) when the app has no callback URL set.
+CALLBACK_NOT_APPROVED = 'code="415"'
 
 
 class AppKeysRejectedError(XError):
@@ -101,19 +103,18 @@ def read_answer(ask: Callable[[str], str], prompt: str) -> str:
     return answer
 
 
-def oauth_session(app: AppKeys, base_url: str, **tokens: str) -> OAuth1Session:
-    session = OAuth1Session(
+def oauth_session(app: AppKeys, **tokens: str) -> OAuth1Session:
+    return OAuth1Session(
         app.key, client_secret=app.secret, callback_uri="oob", **tokens
     )
-    x.route(session, base_url)
-    return session
 
 
 def get_request_token(app: AppKeys, base_url: str) -> dict[str, str]:
-    session = oauth_session(app, base_url)
+    session = oauth_session(app)
     try:
         return session.fetch_request_token(
-            f"{X_API_ROOT}/oauth/request_token?x_auth_access_type=write"
+            f"{base_url}/oauth/request_token?x_auth_access_type=write",
+            timeout=x.TIMEOUT_SECONDS,
         )
     except TokenMissing:
         raise XError("X's answer held no request token: try again later.") from None
@@ -124,6 +125,15 @@ def get_request_token(app: AppKeys, base_url: str) -> dict[str, str]:
                 f"({describe_sources(app.sources)}): copy both again from the "
                 "developer portal (Keys and tokens), or regenerate them, then "
                 f"run `{COMMAND} auth --new-app-keys`."
+            ) from None
+        if CALLBACK_NOT_APPROVED in error.response.text:
+            raise XError(
+                "X refused to start the authorization (415: callback URL not "
+                "approved). The PIN flow needs a callback URL in the app's "
+                "settings although it never uses it: in the X developer portal, "
+                "open the app's User authentication settings, enter any Callback "
+                "URI (for example https://example.com), save, then run "
+                f"`{COMMAND} auth` again."
             ) from None
         raise XError(
             f"X refused the request token ({error.status_code}): "
@@ -143,13 +153,14 @@ def get_access_token(
 ) -> tuple[str, str]:
     session = oauth_session(
         app,
-        base_url,
         resource_owner_key=request_token["oauth_token"],
         resource_owner_secret=request_token["oauth_token_secret"],
         verifier=pin,
     )
     try:
-        token = session.fetch_access_token(f"{X_API_ROOT}/oauth/access_token")
+        token = session.fetch_access_token(
+            f"{base_url}/oauth/access_token", timeout=x.TIMEOUT_SECONDS
+        )
     except TokenMissing:
         raise XError("X's answer held no access token: try again later.") from None
     except TokenRequestDenied as error:
@@ -193,9 +204,9 @@ def authorize(
         ACCESS_TOKEN: access_token,
         ACCESS_TOKEN_SECRET: access_token_secret,
     }
-    # Tokens only work with the API that issued them: record a non-default
-    # root (the sandbox), and drop an old one when authorizing with X itself.
-    base_url_value = None if base_url == X_API_ROOT else base_url
+    # Tokens only work with the API that issued them: record a root other
+    # than X's (the sandbox), and drop an old one when authorizing with X.
+    base_url_value = None if base_url in X_API_ROOTS else base_url
     update_env_file(env_file, {**values, API_BASE_URL: base_url_value})
     print(f"Authorized as @{username}")
     print(f"Saved the credentials to {env_file} (mode 0600, git-ignored).")

@@ -1,21 +1,21 @@
-"""The tweepy client, routed to the configured API root, and X's errors in plain words.
+"""tweepy's client, sent to the configured API root; X's refusals in plain words.
 
-tweepy signs every request for ``https://api.twitter.com``. To use another
-root (the sandbox, or a test server) a transport adapter rewrites the URL
-*after* signing, which is also what X's own TLS front does: the server checks
-the signature against the public URL.
+tweepy 4.17 sends every request to ``https://api.twitter.com``, hard-coded.
+The session below changes the URL to the configured root *before* the request
+is signed: an OAuth 1.0a signature covers the URL, and a server checks it
+against the URL it was sent to, so a request is signed for where it goes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
 import requests
 import tweepy
-from requests.adapters import HTTPAdapter
 
-from .config import COMMAND, X_API_ROOT
+from .config import COMMAND
 from .errors import (
     BotError,
     CredentialsRejectedError,
@@ -29,29 +29,33 @@ from .errors import (
 from .settings import Credentials, describe_sources
 
 TIMEOUT_SECONDS = 30
+TWEEPY_ROOT = "https://api.twitter.com"
 
 # What a request to X can raise: X's refusals and network trouble.
 FAILURES = (tweepy.TweepyException, requests.RequestException)
+# 429 headers of the 24-hour caps, and whose cap each is.
+DAILY_CAPS = {
+    "x-user-limit-24hour": "this bot account",
+    "x-app-limit-24hour": "the app (all of its bots)",
+}
+# 403 problem types of an app without a usable API plan (pay-per-use, 2026).
+NOT_ENROLLED = ("/client-not-enrolled", "/client-forbidden", "/user-not-enrolled")
 
 
-class APIRootAdapter(HTTPAdapter):
-    """Send requests signed for api.twitter.com to ``base_url``, with a timeout."""
+class APIRootSession(requests.Session):
+    """Sends tweepy's requests to ``base_url`` (signed there), with a timeout."""
 
     def __init__(self, base_url: str) -> None:
         super().__init__()
         self.base_url = base_url
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> Any:  # type: ignore[override]
-        if request.url and request.url.startswith(X_API_ROOT + "/"):
-            request.url = self.base_url + request.url[len(X_API_ROOT) :]
-        if kwargs.get("timeout") is None:
-            kwargs["timeout"] = TIMEOUT_SECONDS
-        return super().send(request, **kwargs)
-
-
-def route(session: requests.Session, base_url: str) -> None:
-    """Make ``session`` send X-bound requests to ``base_url``."""
-    session.mount(X_API_ROOT + "/", APIRootAdapter(base_url))
+    def request(  # type: ignore[override]
+        self, method: str, url: str, *args: Any, **kwargs: Any
+    ) -> requests.Response:
+        if url.startswith(TWEEPY_ROOT + "/"):
+            url = self.base_url + url[len(TWEEPY_ROOT) :]
+        kwargs.setdefault("timeout", TIMEOUT_SECONDS)
+        return super().request(method, url, *args, **kwargs)
 
 
 def make_client(credentials: Credentials, base_url: str) -> tweepy.Client:
@@ -61,7 +65,7 @@ def make_client(credentials: Credentials, base_url: str) -> tweepy.Client:
         access_token=credentials.access_token,
         access_token_secret=credentials.access_token_secret,
     )
-    route(client.session, base_url)
+    client.session = APIRootSession(base_url)
     return client
 
 
@@ -97,18 +101,20 @@ def explain(error: Exception, credentials: Credentials) -> BotError:
             f"to 'Read and write', then re-run `{COMMAND} auth` (tokens made "
             "before the change keep the old permission)."
         )
+    if status == 403 and problem_type(error).endswith(NOT_ENROLLED):
+        return XError(
+            "X refused: the app is not on a usable API plan "
+            f"({problem_type(error).rsplit('/', 1)[-1]}). In the X developer "
+            "console, move the app to the Pay-per-use package and into the "
+            "Production environment, then try again."
+        )
     if status == 403 and "duplicate content" in detail:
         return DuplicatePostError(
             "X refused the post as a duplicate of one the bot already made "
             "(not retried): change the text."
         )
     if status == 429:
-        reset_at = reset_time(error)
-        when = f"at {reset_at:%H:%M:%S %Z}" if reset_at else "in about 15 minutes"
-        return RateLimitedError(
-            f"X's rate limit is used up; it resets {when}: try again after that.",
-            reset_at=reset_at,
-        )
+        return rate_limited(error.response.headers)
     if status == 402:
         return CreditsDepletedError(
             "X refused (402 Payment Required): the account's API credits are "
@@ -132,11 +138,37 @@ def problem_type(error: tweepy.HTTPException) -> str:
     return str(body.get("type", "")) if isinstance(body, dict) else ""
 
 
-def reset_time(error: tweepy.HTTPException) -> datetime | None:
-    reset = getattr(error, "reset_time", None)
-    if reset is None:
-        header = error.response.headers.get("x-rate-limit-reset")
-        reset = int(header) if header and header.isdigit() else None
-    if reset is None:
+def rate_limited(headers: Mapping[str, str]) -> RateLimitedError:
+    """Say which limit is used up and when it resets.
+
+    A 429 always carries the 15-minute window's ``x-rate-limit-reset``; when
+    a 24-hour cap is what ran out, its own reset, hours away, is the one
+    that counts.
+    """
+    for cap, whose in DAILY_CAPS.items():
+        if headers.get(f"{cap}-remaining") == "0":
+            limit = f"X's 24-hour posting limit for {whose}"
+            reset, window = headers.get(f"{cap}-reset"), "24 hours"
+            break
+    else:
+        limit = "X's rate limit"
+        reset, window = headers.get("x-rate-limit-reset"), "15 minutes"
+    reset_at = epoch_time(reset)
+    when = moment(reset_at) if reset_at else f"within {window}"
+    return RateLimitedError(
+        f"{limit} is used up; it resets {when}: try again after that.", reset_at
+    )
+
+
+def epoch_time(header: str | None) -> datetime | None:
+    if not header or not header.isdigit():
         return None
-    return datetime.fromtimestamp(reset, tz=timezone.utc).astimezone()
+    return datetime.fromtimestamp(int(header), tz=timezone.utc)
+
+
+def moment(when: datetime) -> str:
+    """``at 16:00 CET``, or ``on 2026-11-28 at 09:00 CET`` when not today."""
+    local = when.astimezone()
+    if local.date() == datetime.now().astimezone().date():
+        return f"at {local:%H:%M %Z}"
+    return f"on {local:%Y-%m-%d} at {local:%H:%M %Z}"

@@ -9,6 +9,6 @@ ACCESS_TOKEN_SECRET = "TWITTER_ACCESS_TOKEN_SECRET"  # noqa: S105
 CREDENTIAL_NAMES = (CONSUMER_KEY, CONSUMER_SECRET, ACCESS_TOKEN, ACCESS_TOKEN_SECRET)
 
 API_BASE_URL = "TWITTER_API_BASE_URL"
-X_API_ROOT = "https://api.twitter.com"
-
-MAX_WEIGHTED_LENGTH = 280
+X_API_ROOT = "https://api.x.com"  # the host X documents
+# X's roots: api.twitter.com still answers, and tokens work at both.
+X_API_ROOTS = (X_API_ROOT, "https://api.twitter.com")

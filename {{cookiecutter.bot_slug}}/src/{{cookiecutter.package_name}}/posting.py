@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .length import check_length
+from .errors import TextLengthError
+from .length import (
+    INVALID_CHARACTERS,
+    MAX_CHARACTERS,
+    MAX_WEIGHTED_LENGTH,
+    weighted_length,
+)
 from .settings import Credentials, Settings, load_settings
 
 
@@ -42,6 +48,29 @@ def post(
     if dry_run:
         return Posted(text=text)
     return send(text, credentials, base_url)
+
+
+def check_length(text: str) -> None:
+    """Raise TextLengthError unless X would accept the text's length."""
+    if not text.strip():
+        raise TextLengthError("the text is empty: give the words to post.")
+    if INVALID_CHARACTERS.search(text):
+        raise TextLengthError(
+            "the text contains a character X refuses (U+FFFE, U+FEFF or U+FFFF): "
+            "remove it."
+        )
+    if len(text) > MAX_CHARACTERS:
+        raise TextLengthError(
+            f"the text is too long: {len(text)} characters, X allows "
+            f"{MAX_WEIGHTED_LENGTH}: shorten it."
+        )
+    length = weighted_length(text)
+    if length > MAX_WEIGHTED_LENGTH:
+        raise TextLengthError(
+            f"the text is too long: {length} weighted characters, X allows "
+            f"{MAX_WEIGHTED_LENGTH} (links count 23, emoji and CJK characters "
+            "2): shorten it."
+        )
 
 
 def send(text: str, credentials: Credentials, base_url: str) -> Posted:
