@@ -200,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
             ratio_row("`bot post TEXT` (sandbox)", "bare tweepy script",
                       lambda i: [bot, "post", f"{text} {i} (bot)"],
                       lambda i: [python, "bare.py", f"{text} {i} (bare)"],
-                      1.25, rounds, env, run_dir),
+                      2.0, rounds, env, run_dir),
             ratio_row("`cookiecutter --no-input` (authorize_now=no)",
                       "the same with `--accept-hooks no`",
                       [*cookiecutter, "authorize_now=no"],

@@ -122,6 +122,13 @@ def run_bot(project: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def assert_project_kept_without_env(project: Path, seen: str) -> None:
+    """Authorization failed: the project stays, no .env, no traceback."""
+    assert "Traceback" not in seen
+    assert (project / "pyproject.toml").exists()
+    assert not (project / ".env").exists()
+
+
 def test_typed_app_keys_and_right_pin_give_a_working_private_env(
     tmp_path: Path, sandbox: Sandbox, environment: dict[str, str], home: Path
 ) -> None:
@@ -210,10 +217,7 @@ def test_rejected_app_key_keeps_the_project_and_says_how_to_fix_it(
     assert "--new-app-keys" in seen
     assert "finish later with `acme-bot auth`" in seen
     assert "fake-unknown-api-secret" not in seen
-    assert "Traceback" not in seen
-    project = tmp_path / "acme-bot"
-    assert (project / "pyproject.toml").exists()
-    assert not (project / ".env").exists()
+    assert_project_kept_without_env(tmp_path / "acme-bot", seen)
 
 
 def test_app_without_a_callback_url_is_told_how_to_set_one(
@@ -228,9 +232,7 @@ def test_app_without_a_callback_url_is_told_how_to_set_one(
     assert "callback URL not approved" in seen
     assert "User authentication settings" in seen
     assert "finish later with `acme-bot auth`" in seen
-    assert "Traceback" not in seen
-    assert (tmp_path / "acme-bot" / "pyproject.toml").exists()
-    assert not (tmp_path / "acme-bot" / ".env").exists()
+    assert_project_kept_without_env(tmp_path / "acme-bot", seen)
 
 
 def test_end_of_input_at_the_pin_prompt_saves_nothing(
@@ -244,9 +246,7 @@ def test_end_of_input_at_the_pin_prompt_saves_nothing(
 
     assert child.exitstatus == 0
     assert "end of input" in seen and "nothing was saved" in seen
-    assert "Traceback" not in seen
-    assert (tmp_path / "acme-bot" / "pyproject.toml").exists()
-    assert not (tmp_path / "acme-bot" / ".env").exists()
+    assert_project_kept_without_env(tmp_path / "acme-bot", seen)
 
 
 def test_ctrl_c_at_the_pin_prompt_keeps_the_project_without_env(
@@ -259,9 +259,7 @@ def test_ctrl_c_at_the_pin_prompt_keeps_the_project_without_env(
     seen = finish(child)
 
     assert "interrupted" in seen.lower()
-    assert "Traceback" not in seen
-    assert (tmp_path / "acme-bot" / "pyproject.toml").exists()
-    assert not (tmp_path / "acme-bot" / ".env").exists()
+    assert_project_kept_without_env(tmp_path / "acme-bot", seen)
     assert not list((tmp_path / "acme-bot").glob(".env*.tmp"))
 
 
