@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import shlex
 import shutil
 import stat
 import subprocess
@@ -147,7 +148,8 @@ def authorize(project: Path, package: str, handle: str) -> bool:
 
 
 def print_next_steps(project: Path, slug: str, authorized: bool) -> None:
-    steps = [(f"cd {slug}", "")]
+    # The full path: cookiecutter may have written the bot anywhere (-o).
+    steps = [(f"cd {shlex.quote(str(project))}", "")]
     if venv_python(project).exists():
         steps.append(("source .venv/bin/activate", "the bot's virtual environment"))
     else:
@@ -157,8 +159,8 @@ def print_next_steps(project: Path, slug: str, authorized: bool) -> None:
         steps.append((f"{slug} auth", "authorize the bot account; saves .env"))
     steps.append((f'{slug} post "Hello!"', "post as the bot"))
     steps.append(("pytest", "run the bot's tests"))
-    width = max(len(command) for command, _ in steps)
-    print(f"\nYour bot is in ./{slug}. Next steps:")
+    width = max(len(command) for command, comment in steps if comment)
+    print(f"\nYour bot is in {project}. Next steps:")
     for command, comment in steps:
         print(f"  {command.ljust(width)}  # {comment}" if comment else f"  {command}")
 

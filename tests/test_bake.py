@@ -33,6 +33,8 @@ except ModuleNotFoundError:  # Python 3.10
 
 import pytest
 
+from sandbox.length import RULE_FILE
+
 CREDENTIAL_NAMES = (
     "TWITTER_CONSUMER_KEY",
     "TWITTER_CONSUMER_SECRET",
@@ -161,6 +163,14 @@ def test_no_unrendered_jinja_is_left(baked) -> None:
             if any(marker in line for marker in JINJA_MARKERS):
                 problems.append(f"{relative}:{number}: {line.strip()}")
     assert problems == []
+
+
+def test_length_rule_is_the_file_the_sandbox_uses(baked, template_dir: Path) -> None:
+    """The sandbox loads the template's length.py unrendered: Jinja must not
+    change a byte of it, or the bot and the sandbox would count differently."""
+    case, project = baked
+    rendered = project / "src" / case.package / "length.py"
+    assert rendered.read_bytes() == RULE_FILE.read_bytes()
 
 
 def test_pyproject_parses_and_names_the_bot(baked) -> None:

@@ -158,4 +158,7 @@ def test_main_never_fails_and_ends_with_next_steps(
     assert hook.main(dict(ANSWERS)) == 0
     out = capsys.readouterr().out
     assert "finish later with `acme-bot auth`" in out
-    assert "acme-bot auth" in out.split("Next steps:")[1]
+    next_steps = out.split("Next steps:")[1]
+    assert "acme-bot auth" in next_steps
+    # The way into the project works from wherever cookiecutter was run.
+    assert f"cd {tmp_path}\n" in next_steps

@@ -641,6 +641,8 @@ def test_read_only_app_gives_read_only_tokens_through_the_pin_flow(
         ("d" * 257 + " https://example.com/" + "p" * 300, False),
         ("", False),
         ("hidden\ufeffcharacter", False),
+        ("not unicode \udce9", False),  # a lone surrogate, sent as "\udce9"
+        ("\ufb2c" * 1500, False),  # 4,500 code points once normalized
     ],
     ids=lambda value: str(value)[:12],
 )
@@ -651,6 +653,13 @@ def test_x_length_rule(sandbox: Sandbox, text: str, valid: bool) -> None:
     else:
         assert response.status_code == 400
         assert "Tweet text is too long" in response.json()["errors"][0]["message"]
+
+
+def test_a_refused_lone_surrogate_leaves_the_sandbox_working(sandbox: Sandbox) -> None:
+    user_session(sandbox).post(X_ROOT + "/2/tweets", json={"text": "x\udce9"})
+
+    assert sandbox.posts == []
+    assert requests.get(sandbox.base_url + "/").status_code == 200
 
 
 def test_huge_text_is_refused_without_counting(sandbox: Sandbox) -> None:

@@ -134,6 +134,18 @@ def test_post_too_long_exits_2(capsys, credentials_in_env, x_api):
     assert len(x_api.calls) == 0
 
 
+def test_post_of_undecodable_text_exits_2_and_sends_nothing(
+    capsys, credentials_in_env, x_api
+):
+    # What Python makes of bytes that are not UTF-8 in argv (surrogateescape).
+    exit_code, _, err = run_cli(capsys, "post", "caf\udce9 au lait")
+
+    assert exit_code == 2
+    assert_one_error_line(err)
+    assert "not valid Unicode" in err
+    assert len(x_api.calls) == 0
+
+
 def test_post_empty_text_exits_2(capsys, credentials_in_env, x_api):
     exit_code, out, err = run_cli(capsys, "post", "")
 

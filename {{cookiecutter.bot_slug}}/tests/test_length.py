@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from {{ cookiecutter.package_name }} import (
+    InputError,
     TextLengthError,
 )
 from {{ cookiecutter.package_name }}.length import (
@@ -157,6 +158,23 @@ def test_invalid_character_is_refused():
         check_length("hello \ufffe")
 
     assert "U+FFFE" in str(caught.value)
+
+
+def test_text_that_normalization_makes_too_long_is_refused_without_counting():
+    text = "\ufb2c" * 1500  # NFC makes each of these three code points
+
+    with pytest.raises(TextLengthError) as caught:
+        check_length(text)
+
+    assert "4500 characters" in str(caught.value)
+
+
+@pytest.mark.parametrize("text", ["caf\udce9", "\ud83d half an emoji"])
+def test_lone_surrogates_are_refused(text):
+    with pytest.raises(InputError) as caught:
+        check_length(text)
+
+    assert "not valid Unicode" in str(caught.value)
 
 
 def test_far_too_long_text_is_refused_without_counting():

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
-from .errors import TextLengthError
+from .errors import InputError, TextLengthError
 from .length import (
     INVALID_CHARACTERS,
     MAX_CHARACTERS,
@@ -12,6 +14,9 @@ from .length import (
     weighted_length,
 )
 from .settings import Credentials, Settings, load_settings
+
+# Undecodable bytes read from argv or stdin arrive as lone surrogates.
+LONE_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -51,18 +56,26 @@ def post(
 
 
 def check_length(text: str) -> None:
-    """Raise TextLengthError unless X would accept the text's length."""
+    """Raise an InputError unless X would accept the text: not blank, valid
+    Unicode without a character X refuses, and at most 280 weighted."""
     if not text.strip():
         raise TextLengthError("the text is empty: give the words to post.")
+    if LONE_SURROGATES.search(text):
+        raise InputError(
+            "the text is not valid Unicode (bytes that are not UTF-8, or a lone "
+            "surrogate): fix its encoding."
+        )
     if INVALID_CHARACTERS.search(text):
         raise TextLengthError(
             "the text contains a character X refuses (U+FFFE, U+FEFF or U+FFFF): "
             "remove it."
         )
+    text = unicodedata.normalize("NFC", text)  # as X counts it
     if len(text) > MAX_CHARACTERS:
         raise TextLengthError(
-            f"the text is too long: {len(text)} characters, X allows "
-            f"{MAX_WEIGHTED_LENGTH}: shorten it."
+            f"the text is too long: {len(text)} characters, and the bot counts "
+            f"texts of at most {MAX_CHARACTERS} (X allows 280 weighted, a link "
+            "counting 23): shorten it."
         )
     length = weighted_length(text)
     if length > MAX_WEIGHTED_LENGTH:
