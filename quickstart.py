@@ -26,7 +26,7 @@ BUILD = ROOT / "build"
 AUTO_BOT_NAME = "Sandbox Bot"
 # What the quick start imports once in .venv: the sandbox (which judges posts
 # with the bot's own length rule), cookiecutter and pexpect.
-SELF_TEST = "import cookiecutter.main, pexpect, sandbox, sandbox.routes"
+SELF_TEST = "import cookiecutter.main, pexpect, sandbox.routes"
 
 
 def venv_python() -> Path:

@@ -7,7 +7,6 @@ package, so it is loaded here straight from the template by its path.
 """
 
 import importlib.util
-import re
 import unicodedata
 from pathlib import Path
 from types import ModuleType
@@ -31,14 +30,12 @@ def _load_rule() -> ModuleType:
 
 
 _rule = _load_rule()
-# JSON may carry "\udc80" escapes: text that is no Unicode, which X refuses.
-LONE_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def is_valid_post(text: str) -> bool:
     """True when X would accept ``text``: valid Unicode, no character X refuses,
     not empty and at most 280 weighted."""
-    if LONE_SURROGATES.search(text) or _rule.INVALID_CHARACTERS.search(text):
+    if _rule.LONE_SURROGATES.search(text) or _rule.INVALID_CHARACTERS.search(text):
         return False
     text = unicodedata.normalize("NFC", text)
     if len(text) > _rule.MAX_CHARACTERS:  # too long; counting could take seconds

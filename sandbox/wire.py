@@ -78,16 +78,24 @@ def compact_json(value: object) -> bytes:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def no_write_permission(root: str) -> bytes:
+def forbidden(root: str, problem: str, detail: str) -> bytes:
+    """A 403 problem document, its keys in the order X sends them."""
     return compact_json(
         {
             "title": "Forbidden",
             "status": 403,
-            "detail": "Your client app is not configured with the appropriate "
-            "oauth1 app permissions for this endpoint.",
-            "type": f"{root}/2/problems/oauth1-permissions",
+            "detail": detail,
+            "type": f"{root}/2/problems/{problem}",
         }
     )
+
+
+def no_write_permission(root: str) -> bytes:
+    detail = (
+        "Your client app is not configured with the appropriate oauth1 app "
+        "permissions for this endpoint."
+    )
+    return forbidden(root, "oauth1-permissions", detail)
 
 
 def credits_depleted(root: str) -> bytes:
@@ -103,30 +111,21 @@ def credits_depleted(root: str) -> bytes:
 
 def client_not_enrolled(root: str) -> bytes:
     """403 for an app on no usable package (type recorded; detail inferred)."""
-    return compact_json(
-        {
-            "title": "Forbidden",
-            "status": 403,
-            "detail": "Your client app is not enrolled in a product package "
-            "that gives access to this endpoint.",
-            "type": f"{root}/2/problems/client-not-enrolled",
-        }
+    detail = (
+        "Your client app is not enrolled in a product package that gives "
+        "access to this endpoint."
     )
+    return forbidden(root, "client-not-enrolled", detail)
 
 
 def client_forbidden(root: str) -> bytes:
     """403 for an app outside a usable project (type recorded; detail inferred)."""
-    return compact_json(
-        {
-            "title": "Forbidden",
-            "status": 403,
-            "detail": "When authenticating requests to the Twitter API v2 "
-            "endpoints, you must use keys and tokens from a Twitter developer "
-            "App that is attached to a Project. You can create a project via "
-            "the developer portal.",
-            "type": f"{root}/2/problems/client-forbidden",
-        }
+    detail = (
+        "When authenticating requests to the Twitter API v2 endpoints, you must "
+        "use keys and tokens from a Twitter developer App that is attached to a "
+        "Project. You can create a project via the developer portal."
     )
+    return forbidden(root, "client-forbidden", detail)
 
 
 def invalid_request(root: str, message: str) -> bytes:

@@ -87,6 +87,7 @@ def explain(error: Exception, credentials: Credentials) -> BotError:
 
     status = error.response.status_code
     detail = problem_detail(error)
+    problem = problem_type(error)
     if status == 401:
         return CredentialsRejectedError(
             "X rejected the credentials "
@@ -94,17 +95,17 @@ def explain(error: Exception, credentials: Credentials) -> BotError:
             "app's keys were regenerated or its access revoked, run "
             f"`{COMMAND} auth` to authorize the bot again."
         )
-    if status == 403 and "oauth1-permissions" in problem_type(error):
+    if status == 403 and "oauth1-permissions" in problem:
         return ReadOnlyAppError(
             "X refused: this token may only read. In the X developer portal, "
             "open the app's User authentication settings, set App permissions "
             f"to 'Read and write', then re-run `{COMMAND} auth` (tokens made "
             "before the change keep the old permission)."
         )
-    if status == 403 and problem_type(error).endswith(NOT_ENROLLED):
+    if status == 403 and problem.endswith(NOT_ENROLLED):
         return XError(
             "X refused: the app is not on a usable API plan "
-            f"({problem_type(error).rsplit('/', 1)[-1]}). In the X developer "
+            f"({problem.rsplit('/', 1)[-1]}). In the X developer "
             "console, move the app to the Pay-per-use package and into the "
             "Production environment, then try again."
         )

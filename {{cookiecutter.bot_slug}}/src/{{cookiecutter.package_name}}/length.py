@@ -37,6 +37,9 @@ LIGHT_RANGES = ((0x0000, 0x10FF), (0x2000, 0x200D), (0x2010, 0x201F), (0x2032, 0
 TEXT_STYLE = ("\u00a9", "\u00ae")
 # X refuses a post holding any of these.
 INVALID_CHARACTERS = re.compile("[\ufffe\ufeff\uffff]")
+# Text that is no Unicode: undecodable bytes from argv or stdin, or "\udc80"
+# escapes in JSON, arrive as lone surrogates.
+LONE_SURROGATES = re.compile("[\ud800-\udfff]")
 
 MAX_URL_LENGTH = 4096
 MAX_TCO_SLUG_LENGTH = 40

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 
 from .errors import InputError, TextLengthError
 from .length import (
     INVALID_CHARACTERS,
+    LONE_SURROGATES,
     MAX_CHARACTERS,
     MAX_WEIGHTED_LENGTH,
     weighted_length,
 )
 from .settings import Credentials, Settings, load_settings
-
-# Undecodable bytes read from argv or stdin arrive as lone surrogates.
-LONE_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
