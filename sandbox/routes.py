@@ -279,6 +279,20 @@ def _text_of(body: bytes) -> str | None:
     return text if isinstance(text, str) else None
 
 
+def _refuse_writer(
+    caller: Caller, quota: Quota, headers: dict[str, str]
+) -> Reply | None:
+    """X's answer to a write it refuses before looking at it: 401 without a
+    token, 403 for a read-only one, 429 past the 15-minute window; else None."""
+    if caller.token is None:
+        return Reply(401, wire.UNAUTHORIZED, headers=headers)
+    if caller.token.read_only:
+        return Reply(403, wire.no_write_permission(caller.root), headers=headers)
+    if not quota.allowed:
+        return Reply(429, wire.TOO_MANY_REQUESTS, headers=headers)
+    return None
+
+
 def create_tweet(state: SandboxState, request: Incoming) -> Reply:
     caller = _caller(state, request)
     quota = state.take_quota("post", caller.quota_key)
@@ -286,13 +300,11 @@ def create_tweet(state: SandboxState, request: Incoming) -> Reply:
     if failure is not None:
         return _injected_failure(state, failure, caller, quota)
     headers = _limit_headers("x-rate-limit", quota)
+    refused = _refuse_writer(caller, quota, headers)
+    if refused is not None:
+        return refused
     token = caller.token
-    if token is None:
-        return Reply(401, wire.UNAUTHORIZED, headers=headers)
-    if token.read_only:
-        return Reply(403, wire.no_write_permission(caller.root), headers=headers)
-    if not quota.allowed:
-        return Reply(429, wire.TOO_MANY_REQUESTS, headers=headers)
+    assert token is not None  # _refuse_writer answered 401 otherwise
 
     user_day = state.take_quota("post/user/24h", token.user.id)
     app_day = state.take_quota("post/app/24h", state.consumer_key)
@@ -321,13 +333,11 @@ def delete_tweet(state: SandboxState, request: Incoming, tweet_id: str) -> Reply
     caller = _caller(state, request)
     quota = state.take_quota("delete", caller.quota_key)
     headers = _limit_headers("x-rate-limit", quota)
+    refused = _refuse_writer(caller, quota, headers)
+    if refused is not None:
+        return refused
     token = caller.token
-    if token is None:
-        return Reply(401, wire.UNAUTHORIZED, headers=headers)
-    if token.read_only:
-        return Reply(403, wire.no_write_permission(caller.root), headers=headers)
-    if not quota.allowed:
-        return Reply(429, wire.TOO_MANY_REQUESTS, headers=headers)
+    assert token is not None  # _refuse_writer answered 401 otherwise
     post = state.find_post(tweet_id)
     if post is None:
         body = wire.tweet_not_found(caller.root, tweet_id)

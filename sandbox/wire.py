@@ -1,4 +1,4 @@
-"""What X sends back, byte for byte (see shared/X_API_FACTS.md).
+"""What X sends back, byte for byte, as recorded from X and its documentation.
 
 Every error body here is copied from recorded X responses, so code that handles
 the sandbox's errors handles X's. Parts marked "inferred" were not recorded.

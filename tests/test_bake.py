@@ -32,15 +32,11 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
 import pytest
+from cookiecutter.exceptions import FailedHookException
+from helpers import CREDENTIAL_NAMES, TEMPLATE_DIR, git, project_of, run
 
 from sandbox.length import RULE_FILE
 
-CREDENTIAL_NAMES = (
-    "TWITTER_CONSUMER_KEY",
-    "TWITTER_CONSUMER_SECRET",
-    "TWITTER_ACCESS_TOKEN",
-    "TWITTER_ACCESS_TOKEN_SECRET",
-)
 JINJA_MARKERS = ("{{", "{%")
 WORKFLOW_EXPRESSION = re.compile(r"\$\{\{.*?\}\}", re.DOTALL)
 SKIPPED_DIRS = {".git", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache"}
@@ -121,11 +117,10 @@ CASES = {
 
 
 @pytest.fixture(scope="module", params=list(CASES), ids=list(CASES))
-def baked(request, bake_into, tmp_path_factory) -> tuple[Case, Path]:
+def baked(request, cookies_session) -> tuple[Case, Path]:
     case = CASES[request.param]
-    output_dir = tmp_path_factory.mktemp(f"bake-{request.param}")
-    project = bake_into(output_dir, **case.answers)
-    return case, project
+    result = cookies_session.bake(extra_context=case.answers)
+    return case, project_of(result)
 
 
 def project_files(project: Path) -> list[Path]:
@@ -139,7 +134,6 @@ def project_files(project: Path) -> list[Path]:
 def test_project_folder_and_package_are_named_from_the_answers(baked) -> None:
     case, project = baked
     assert project.name == case.slug
-    assert project.is_dir()
     assert (project / "src" / case.package / "__init__.py").is_file()
     assert (project / "src" / case.package / "__main__.py").is_file()
 
@@ -165,12 +159,40 @@ def test_no_unrendered_jinja_is_left(baked) -> None:
     assert problems == []
 
 
-def test_length_rule_is_the_file_the_sandbox_uses(baked, template_dir: Path) -> None:
+def test_length_rule_is_the_file_the_sandbox_uses(baked) -> None:
     """The sandbox loads the template's length.py unrendered: Jinja must not
     change a byte of it, or the bot and the sandbox would count differently."""
     case, project = baked
     rendered = project / "src" / case.package / "length.py"
     assert rendered.read_bytes() == RULE_FILE.read_bytes()
+
+
+def readme_tree_modules() -> set[str]:
+    """The package's modules as the README's "What gets generated" tree lists
+    them, e.g. ``auth/pin.py`` (relative to ``src/my_bot/``)."""
+    readme = (TEMPLATE_DIR / "README.md").read_text(encoding="utf-8")
+    tree = readme.split("## What gets generated", 1)[1].split("```")[1]
+    modules, folders = set(), []
+    for line in tree.splitlines():
+        match = re.match(r"([│ ]*)[├└]── (\S+)", line)
+        if not match:
+            continue
+        depth, name = len(match.group(1)) // 4, match.group(2)
+        folders[depth:] = [name.rstrip("/")] if name.endswith("/") else []
+        if name.endswith(".py"):
+            modules.add("/".join([*folders[:depth], name]))
+    return {
+        module.removeprefix("src/my_bot/")
+        for module in modules
+        if module.startswith("src/my_bot/")
+    }
+
+
+def test_readme_tree_lists_every_module_of_the_package() -> None:
+    source = TEMPLATE_DIR / "{{cookiecutter.bot_slug}}" / "src"
+    package = source / "{{cookiecutter.package_name}}"
+    modules = {path.relative_to(package).as_posix() for path in package.rglob("*.py")}
+    assert readme_tree_modules() == modules
 
 
 def test_pyproject_parses_and_names_the_bot(baked) -> None:
@@ -193,12 +215,6 @@ def test_gitignore_keeps_credentials_out_of_git(baked) -> None:
     assert git(project, "check-ignore", "-q", ".env.example").returncode == 1
 
 
-def git(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["git", *args], cwd=project, capture_output=True, text=True, check=False
-    )
-
-
 def test_env_example_lists_the_four_names_with_empty_values(baked) -> None:
     _, project = baked
     lines = (project / ".env.example").read_text(encoding="utf-8").splitlines()
@@ -216,31 +232,23 @@ def test_env_example_lists_the_four_names_with_empty_values(baked) -> None:
 )
 def test_ruff_is_clean_on_the_baked_project(baked, command: list[str]) -> None:
     _, project = baked
-    result = subprocess.run(
-        [sys.executable, "-m", "ruff", *command, "--no-cache"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
+    result = run(
+        [sys.executable, "-m", "ruff", *command, "--no-cache"], cwd=project, timeout=120
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_jinja_in_extra_context_that_makes_a_bad_slug_is_refused(bake) -> None:
+def test_jinja_in_extra_context_that_makes_a_bad_slug_is_refused(cookies) -> None:
     """``{{ 7 * 7 }}`` renders to 49; the derived package name 49 is refused."""
-    from cookiecutter.exceptions import FailedHookException
-
-    with pytest.raises(FailedHookException):
-        bake(bot_name="{{ 7 * 7 }} {% raw %}")
+    result = cookies.bake(extra_context={"bot_name": "{{ 7 * 7 }} {% raw %}"})
+    assert isinstance(result.exception, FailedHookException)
 
 
-def test_answers_typed_at_the_prompt_are_not_rendered(
-    run, cli_env, template_dir: Path, tmp_path: Path
-) -> None:
+def test_answers_typed_at_the_prompt_are_not_rendered(cli_env, tmp_path: Path) -> None:
     name = "Jinja {{ 7 * 7 }} {% raw %} Bot"
     result = run(
         [sys.executable, "-m", "cookiecutter", ".", "-o", tmp_path, "authorize_now=no"],
-        cwd=template_dir,
+        cwd=TEMPLATE_DIR,
         env=cli_env,
         input_text=name + "\n" * 20,  # the name, then every default
         timeout=60,
@@ -252,12 +260,12 @@ def test_answers_typed_at_the_prompt_are_not_rendered(
 
 
 def test_cli_with_default_answers_and_closed_stdin_finishes(
-    run, cli_env, template_dir: Path, tmp_path: Path
+    cli_env, tmp_path: Path
 ) -> None:
     """authorize_now stays true: the post-gen hook must notice there is no input."""
     result = run(
         [sys.executable, "-m", "cookiecutter", "--no-input", ".", "-o", tmp_path],
-        cwd=template_dir,
+        cwd=TEMPLATE_DIR,
         env=cli_env,
         stdin=subprocess.DEVNULL,
         timeout=60,
@@ -291,10 +299,10 @@ class Installed:
 
 
 @pytest.fixture(scope="module")
-def installed(bake_into, tmp_path_factory, run, cli_env) -> Installed:
+def installed(cookies_session, tmp_path_factory, cli_env) -> Installed:
     """Acme Bot, installed with its test extras into a fresh virtual environment."""
+    project = project_of(cookies_session.bake(extra_context={"bot_name": "Acme Bot"}))
     root = tmp_path_factory.mktemp("installed")
-    project = bake_into(root, bot_name="Acme Bot")
     venv = root / "venv"
     result = run(
         [sys.executable, "-m", "venv", venv], cwd=root, env=cli_env, timeout=120
@@ -338,15 +346,11 @@ def run_installed(
     installed: Installed, *command: str | Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run ``command`` in the installed project, as its owner would."""
-    return subprocess.run(
-        list(command),
+    return run(
+        command,
         cwd=installed.project,
         env=installed.env if env is None else env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
         timeout=300,
-        check=False,
     )
 
 

@@ -9,63 +9,37 @@ sign for where it sends.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import stat
 import subprocess
 import sys
 import venv
-from collections.abc import Iterator
 from pathlib import Path
 
 import pexpect
 import pytest
+from helpers import TEMPLATE_DIR, clean_environ, git, run, write_cookiecutter_config
 
 from sandbox import Sandbox
 from sandbox.person import approve
 
-TEMPLATE = Path(__file__).resolve().parent.parent
 LINK = r"(http://127\.0\.0\.1:\d+/oauth/authorize\?\S+)"
-CREDENTIAL_NAMES = (
-    "TWITTER_CONSUMER_KEY",
-    "TWITTER_CONSUMER_SECRET",
-    "TWITTER_ACCESS_TOKEN",
-    "TWITTER_ACCESS_TOKEN_SECRET",
-)
-
-
-@pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    with Sandbox(port=0, public_roots=False) as running:
-        yield running
 
 
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
-    """A cookiecutter config whose replay folder we can inspect."""
-    folder = tmp_path / "home"
-    folder.mkdir()
-    (folder / "config.yaml").write_text(
-        f"replay_dir: {json.dumps(str(folder / 'replay'))}\n"
-        f"cookiecutters_dir: {json.dumps(str(folder / 'templates'))}\n"
-    )
-    return folder
+    """The folder of cookiecutter's user config; its replay files are inspected."""
+    return tmp_path / "home"
 
 
 @pytest.fixture
-def environment(sandbox: Sandbox, home: Path) -> dict[str, str]:
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith("TWITTER_") and name != "PYTHONPATH"
-    }
-    env.update(
-        COOKIECUTTER_CONFIG=str(home / "config.yaml"),
-        TWITTER_API_BASE_URL=sandbox.base_url,
+def environment(strict_sandbox: Sandbox, home: Path) -> dict[str, str]:
+    return clean_environ(
+        COOKIECUTTER_CONFIG=str(write_cookiecutter_config(home)),
+        TWITTER_API_BASE_URL=strict_sandbox.base_url,
         TERM="dumb",
     )
-    return env
 
 
 def with_app_keys(environment: dict[str, str], sandbox: Sandbox) -> None:
@@ -79,7 +53,7 @@ def with_app_keys(environment: dict[str, str], sandbox: Sandbox) -> None:
 def spawn_cookiecutter(
     out: Path, env: dict[str, str], *answers: str, python: str = sys.executable
 ) -> pexpect.spawn:
-    arguments = ["-m", "cookiecutter", "--no-input", str(TEMPLATE), "-o", str(out)]
+    arguments = ["-m", "cookiecutter", "--no-input", str(TEMPLATE_DIR), "-o", str(out)]
     return pexpect.spawn(
         python,
         [*arguments, "bot_name=Acme Bot", *answers],
@@ -110,14 +84,10 @@ def env_file_values(project: Path) -> dict[str, str]:
 
 
 def run_bot(project: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TWITTER_")}
-    env["PYTHONPATH"] = str(project / "src")
-    return subprocess.run(
+    return run(
         [sys.executable, "-m", "acme_bot", *arguments],
         cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
+        env=clean_environ(PYTHONPATH=str(project / "src")),
         timeout=60,
     )
 
@@ -130,13 +100,13 @@ def assert_project_kept_without_env(project: Path, seen: str) -> None:
 
 
 def test_typed_app_keys_and_right_pin_give_a_working_private_env(
-    tmp_path: Path, sandbox: Sandbox, environment: dict[str, str], home: Path
+    tmp_path: Path, strict_sandbox: Sandbox, environment: dict[str, str], home: Path
 ) -> None:
     child = spawn_cookiecutter(tmp_path, environment, "bot_handle=acme_bot")
     child.expect("API key: ")
-    child.sendline(sandbox.consumer_key)
+    child.sendline(strict_sandbox.consumer_key)
     child.expect(r"API key secret \(not shown\): ")
-    child.sendline(sandbox.consumer_secret)
+    child.sendline(strict_sandbox.consumer_secret)
     seen = child.before
     child.expect(LINK)
     link = child.match.group(1)
@@ -149,25 +119,23 @@ def test_typed_app_keys_and_right_pin_give_a_working_private_env(
     assert child.exitstatus == 0
     assert "Authorized as @acme_bot" in seen
     assert "where @acme_bot is logged in" in seen
-    assert sandbox.consumer_secret not in seen  # read without echo
+    assert strict_sandbox.consumer_secret not in seen  # read without echo
 
     project = tmp_path / "acme-bot"
     values = env_file_values(project)
-    assert values["TWITTER_CONSUMER_KEY"] == sandbox.consumer_key
-    assert values["TWITTER_CONSUMER_SECRET"] == sandbox.consumer_secret
+    assert values["TWITTER_CONSUMER_KEY"] == strict_sandbox.consumer_key
+    assert values["TWITTER_CONSUMER_SECRET"] == strict_sandbox.consumer_secret
     assert values["TWITTER_ACCESS_TOKEN"] and values["TWITTER_ACCESS_TOKEN_SECRET"]
-    assert values["TWITTER_API_BASE_URL"] == sandbox.base_url
+    assert values["TWITTER_API_BASE_URL"] == strict_sandbox.base_url
     assert stat.S_IMODE((project / ".env").stat().st_mode) == 0o600
     assert not list(project.glob(".env.*.tmp"))
 
-    git = ["git", "-C", str(project)]
-    assert subprocess.run([*git, "check-ignore", "-q", ".env"]).returncode == 0
-    tracked = subprocess.run([*git, "ls-files"], capture_output=True, text=True)
-    assert ".env\n" not in tracked.stdout
+    assert git(project, "check-ignore", "-q", ".env").returncode == 0
+    assert ".env\n" not in git(project, "ls-files").stdout
     for secret in values.values():
         if secret.startswith("http"):
             continue
-        assert secret not in seen or secret == sandbox.consumer_key
+        assert secret not in seen or secret == strict_sandbox.consumer_key
         for path in (home / "replay").rglob("*"):
             if path.is_file():
                 assert secret not in path.read_text()
@@ -177,13 +145,13 @@ def test_typed_app_keys_and_right_pin_give_a_working_private_env(
     posted = run_bot(project, "post", "Hello from the sandbox")
     assert posted.returncode == 0, posted.stderr
     assert re.fullmatch(r"Posted (\d+): https://x\.com/i/status/\1\n", posted.stdout)
-    assert [p["text"] for p in sandbox.posts] == ["Hello from the sandbox"]
+    assert [p["text"] for p in strict_sandbox.posts] == ["Hello from the sandbox"]
 
 
 def test_wrong_pin_is_asked_again_with_a_fresh_link(
-    tmp_path: Path, sandbox: Sandbox, environment: dict[str, str]
+    tmp_path: Path, strict_sandbox: Sandbox, environment: dict[str, str]
 ) -> None:
-    with_app_keys(environment, sandbox)
+    with_app_keys(environment, strict_sandbox)
     child = spawn_cookiecutter(tmp_path, environment)
     child.expect(LINK)
     first_link = child.match.group(1)
@@ -203,7 +171,7 @@ def test_wrong_pin_is_asked_again_with_a_fresh_link(
 
 
 def test_rejected_app_key_keeps_the_project_and_says_how_to_fix_it(
-    tmp_path: Path, sandbox: Sandbox, environment: dict[str, str]
+    tmp_path: Path, strict_sandbox: Sandbox, environment: dict[str, str]
 ) -> None:
     environment.update(
         TWITTER_CONSUMER_KEY="fake-unknown-api-key",
@@ -221,10 +189,10 @@ def test_rejected_app_key_keeps_the_project_and_says_how_to_fix_it(
 
 
 def test_app_without_a_callback_url_is_told_how_to_set_one(
-    tmp_path: Path, sandbox: Sandbox, environment: dict[str, str]
+    tmp_path: Path, strict_sandbox: Sandbox, environment: dict[str, str]
 ) -> None:
-    sandbox.callback_url_set = False
-    with_app_keys(environment, sandbox)
+    strict_sandbox.callback_url_set = False
+    with_app_keys(environment, strict_sandbox)
     child = spawn_cookiecutter(tmp_path, environment)
     seen = finish(child)
 
@@ -236,9 +204,9 @@ def test_app_without_a_callback_url_is_told_how_to_set_one(
 
 
 def test_end_of_input_at_the_pin_prompt_saves_nothing(
-    tmp_path: Path, sandbox: Sandbox, environment: dict[str, str]
+    tmp_path: Path, strict_sandbox: Sandbox, environment: dict[str, str]
 ) -> None:
-    with_app_keys(environment, sandbox)
+    with_app_keys(environment, strict_sandbox)
     child = spawn_cookiecutter(tmp_path, environment)
     child.expect("PIN: ")
     child.sendeof()
@@ -250,9 +218,9 @@ def test_end_of_input_at_the_pin_prompt_saves_nothing(
 
 
 def test_ctrl_c_at_the_pin_prompt_keeps_the_project_without_env(
-    tmp_path: Path, sandbox: Sandbox, environment: dict[str, str]
+    tmp_path: Path, strict_sandbox: Sandbox, environment: dict[str, str]
 ) -> None:
-    with_app_keys(environment, sandbox)
+    with_app_keys(environment, strict_sandbox)
     child = spawn_cookiecutter(tmp_path, environment)
     child.expect("PIN: ")
     child.sendintr()
@@ -264,7 +232,7 @@ def test_ctrl_c_at_the_pin_prompt_keeps_the_project_without_env(
 
 
 def test_auth_again_updates_env_in_place_and_keeps_other_lines(
-    tmp_path: Path, sandbox: Sandbox, environment: dict[str, str]
+    tmp_path: Path, strict_sandbox: Sandbox, environment: dict[str, str]
 ) -> None:
     child = spawn_cookiecutter(tmp_path, environment, "authorize_now=no")
     finish(child)
@@ -272,8 +240,8 @@ def test_auth_again_updates_env_in_place_and_keeps_other_lines(
     (project / ".env").write_text(
         "# my settings\n"
         "BOT_GREETING=hello\n"
-        f"TWITTER_CONSUMER_KEY={sandbox.consumer_key}\n"
-        f"TWITTER_CONSUMER_SECRET={sandbox.consumer_secret}\n"
+        f"TWITTER_CONSUMER_KEY={strict_sandbox.consumer_key}\n"
+        f"TWITTER_CONSUMER_SECRET={strict_sandbox.consumer_secret}\n"
         "TWITTER_ACCESS_TOKEN=fake-old-revoked-token\n"
         "TWITTER_ACCESS_TOKEN_SECRET=fake-old-revoked-token-secret\n"
     )
@@ -304,7 +272,7 @@ def test_auth_again_updates_env_in_place_and_keeps_other_lines(
 @pytest.mark.slow
 @pytest.mark.parametrize("installer", ["pip", "uv"])
 def test_cookiecutter_without_tweepy_sets_up_the_bots_venv(
-    tmp_path: Path, sandbox: Sandbox, environment: dict[str, str], installer: str
+    tmp_path: Path, strict_sandbox: Sandbox, environment: dict[str, str], installer: str
 ) -> None:
     """Like `pipx run cookiecutter` or `uvx cookiecutter`: no tweepy at hand."""
     tools = tmp_path / "tools"
@@ -320,7 +288,7 @@ def test_cookiecutter_without_tweepy_sets_up_the_bots_venv(
         path.insert(0, str(tools / "bin"))
     environment["PATH"] = os.pathsep.join(path)
 
-    with_app_keys(environment, sandbox)
+    with_app_keys(environment, strict_sandbox)
     out = tmp_path / "out"
     child = spawn_cookiecutter(out, environment, python=python)
     child.timeout = 300  # installs the bot's dependencies
@@ -335,12 +303,11 @@ def test_cookiecutter_without_tweepy_sets_up_the_bots_venv(
     assert bot.exists()
     made_by_uv = "uv = " in (project / ".venv" / "pyvenv.cfg").read_text()
     assert made_by_uv == (installer == "uv")
-    result = subprocess.run(
-        [str(bot), "post", "posted from the bot's own venv"],
+    result = run(
+        [bot, "post", "posted from the bot's own venv"],
         cwd=project,
-        env={k: v for k, v in os.environ.items() if not k.startswith("TWITTER_")},
-        capture_output=True,
-        text=True,
+        env=clean_environ(),
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert sandbox.posts[-1]["text"] == "posted from the bot's own venv"
+    assert strict_sandbox.posts[-1]["text"] == "posted from the bot's own venv"

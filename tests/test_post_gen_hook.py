@@ -2,40 +2,45 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
+from helpers import TEMPLATE_DIR, load_hook, run
 
-HOOK = Path(__file__).resolve().parent.parent / "hooks" / "post_gen_project.py"
+HOOK = TEMPLATE_DIR / "hooks" / "post_gen_project.py"
 ANSWERS = {"bot_slug": "acme-bot", "package_name": "acme_bot", "authorize_now": True}
 
 
 @pytest.fixture(scope="module")
 def hook() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("post_gen_project", HOOK)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_hook("post_gen_project")
+
+
+def run_with_the_hook(code: str, **options: Any) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a new interpreter, once it has loaded the hook as ``hook``."""
+    load = (
+        "import importlib.util\n"
+        f"spec = importlib.util.spec_from_file_location('hook', {str(HOOK)!r})\n"
+        "hook = importlib.util.module_from_spec(spec)\n"
+        "spec.loader.exec_module(hook)\n"
+    )
+    return run(
+        [sys.executable, "-c", load + code], cwd=TEMPLATE_DIR, timeout=60, **options
+    )
 
 
 def test_the_unrendered_hook_imports_only_the_standard_library() -> None:
-    code = (
-        "import importlib.util, sys\n"
-        f"spec = importlib.util.spec_from_file_location('hook', {str(HOOK)!r})\n"
-        "spec.loader.exec_module(importlib.util.module_from_spec(spec))\n"
+    result = run_with_the_hook(
+        "import sys\n"
         "third_party = {'tweepy', 'dotenv', 'requests', 'cookiecutter', 'jinja2'}\n"
         "print(sorted(third_party & set(sys.modules)))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout == "[]\n"
+    assert result.stdout == "[]\n", result.stderr
 
 
 def test_authorize_now_off_is_a_reason_to_skip(
@@ -73,28 +78,17 @@ def test_cruft_create_in_a_real_folder_authorizes(
     ],
 )
 def test_stdin_at_end(tmp_path: Path, stdin: str, at_end: bool) -> None:
-    code = (
-        "import importlib.util\n"
-        f"spec = importlib.util.spec_from_file_location('hook', {str(HOOK)!r})\n"
-        "hook = importlib.util.module_from_spec(spec)\n"
-        "spec.loader.exec_module(hook)\n"
-        "print(hook.stdin_at_end())\n"
-    )
-    command = [sys.executable, "-c", code]
+    code = "print(hook.stdin_at_end())\n"
     if stdin == "devnull":
-        result = subprocess.run(
-            command, stdin=subprocess.DEVNULL, capture_output=True, text=True
-        )
+        result = run_with_the_hook(code, stdin=subprocess.DEVNULL)
     elif stdin == "pipe":
-        result = subprocess.run(
-            command, input="1234567\n", capture_output=True, text=True
-        )
+        result = run_with_the_hook(code, input_text="1234567\n")
     else:
         answers = tmp_path / "answers.txt"
         answers.write_text("" if stdin == "empty file" else "1234567\n")
         with answers.open() as file:
-            result = subprocess.run(command, stdin=file, capture_output=True, text=True)
-    assert result.stdout.strip() == str(at_end)
+            result = run_with_the_hook(code, stdin=file)
+    assert result.stdout.strip() == str(at_end), result.stderr
 
 
 def test_init_git_makes_a_repository_that_ignores_env(
@@ -146,7 +140,7 @@ def test_auth_gives_up_cleanly_when_the_venv_cannot_be_made(
     assert "Could not install the bot's dependencies" in capsys.readouterr().out
 
 
-def test_main_never_fails_and_ends_with_next_steps(
+def test_unauthorized_main_says_how_to_finish_and_ends_with_next_steps(
     hook: ModuleType,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -155,7 +149,7 @@ def test_main_never_fails_and_ends_with_next_steps(
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(hook, "stdin_at_end", lambda: False)
     monkeypatch.setattr(hook, "authorize", lambda *args: False)
-    assert hook.main(dict(ANSWERS)) == 0
+    hook.main(dict(ANSWERS))
     out = capsys.readouterr().out
     assert "finish later with `acme-bot auth`" in out
     next_steps = out.split("Next steps:")[1]

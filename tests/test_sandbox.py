@@ -12,7 +12,6 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -20,13 +19,13 @@ import pytest
 import requests
 import tweepy
 import tweepy.auth
+from helpers import TEMPLATE_DIR
 from requests.adapters import HTTPAdapter
 from requests_oauthlib import OAuth1, OAuth1Session
 
 from sandbox import Sandbox, oauth
 from sandbox.person import approve
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 X_ROOT = "https://api.x.com"
 TWITTER_ROOT = "https://api.twitter.com"
 JSON = "application/json; charset=utf-8"
@@ -89,11 +88,12 @@ def user_session(
     *,
     username: str = "sandbox_bot",
     read_only: bool = False,
+    **oauth1: Any,
 ) -> requests.Session:
     """``signed_session`` with a new access token for ``username``."""
     token, secret = sandbox.issue_token(username, read_only)
     return signed_session(
-        sandbox, root, resource_owner_key=token, resource_owner_secret=secret
+        sandbox, root, resource_owner_key=token, resource_owner_secret=secret, **oauth1
     )
 
 
@@ -113,19 +113,6 @@ def make_client(sandbox: Sandbox, token: str, secret: str) -> tweepy.Client:
     )
     routed(client.session, sandbox.base_url)
     return client
-
-
-@pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    with Sandbox(port=0) as running:
-        yield running
-
-
-@pytest.fixture
-def strict_sandbox() -> Iterator[Sandbox]:
-    """Accepts only signatures made for the URL requested."""
-    with Sandbox(port=0, public_roots=False) as running:
-        yield running
 
 
 @pytest.fixture
@@ -468,13 +455,7 @@ def test_bad_signature_is_refused(sandbox: Sandbox) -> None:
 
 
 def test_replayed_nonce_is_refused(sandbox: Sandbox) -> None:
-    token, secret = sandbox.issue_token()
-    session = signed_session(
-        sandbox,
-        resource_owner_key=token,
-        resource_owner_secret=secret,
-        nonce="same-nonce-twice",
-    )
+    session = user_session(sandbox, nonce="same-nonce-twice")
     assert session.get(X_ROOT + "/2/users/me").status_code == 200
     replay = session.get(X_ROOT + "/2/users/me")
     assert replay.status_code == 401
@@ -495,13 +476,7 @@ def test_only_a_genuine_request_uses_up_its_nonce(sandbox: Sandbox) -> None:
 
 
 def test_stale_timestamp_is_refused(sandbox: Sandbox) -> None:
-    token, secret = sandbox.issue_token()
-    session = signed_session(
-        sandbox,
-        resource_owner_key=token,
-        resource_owner_secret=secret,
-        timestamp=str(int(time.time()) - 301 - 5),
-    )
+    session = user_session(sandbox, timestamp=str(int(time.time()) - 301 - 5))
     response = session.get(X_ROOT + "/2/users/me")
     assert response.status_code == 401
     assert response.content == UNAUTHORIZED
@@ -824,7 +799,7 @@ def command_line(*args: str) -> Iterator[tuple[subprocess.Popen[str], str, str]]
     """Run ``python -m sandbox --port 0 *args``; yields it, its URL and banner."""
     process = subprocess.Popen(
         [sys.executable, "-m", "sandbox", "--port", "0", *args],
-        cwd=REPO_ROOT,
+        cwd=TEMPLATE_DIR,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -10,27 +10,21 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from helpers import CREDENTIAL_NAMES, project_of, run
 
-CREDENTIAL_NAMES = (
-    "TWITTER_CONSUMER_KEY",
-    "TWITTER_CONSUMER_SECRET",
-    "TWITTER_ACCESS_TOKEN",
-    "TWITTER_ACCESS_TOKEN_SECRET",
-)
 WORKFLOWS = ("ci.yml", "post.yml")
 # owner/repo@<full commit hash>  # v1.2.3
 PINNED_ACTION = re.compile(r"^[\w.-]+/[\w.-]+@[0-9a-f]{40}\s+#\s*v\d+(\.\d+)*$")
 
 
 @pytest.fixture(scope="module")
-def project(bake_into, tmp_path_factory) -> Path:
-    return bake_into(tmp_path_factory.mktemp("workflows"), bot_name="Acme Bot")
+def project(cookies_session) -> Path:
+    return project_of(cookies_session.bake(extra_context={"bot_name": "Acme Bot"}))
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -169,16 +163,13 @@ def test_readme_says_how_to_turn_the_checks_and_secrets_on(project: Path) -> Non
 
 @pytest.mark.skipif(shutil.which("actionlint") is None, reason="needs actionlint")
 def test_actionlint_finds_nothing(project: Path) -> None:
-    result = subprocess.run(
+    result = run(
         [
             "actionlint",
             "-no-color",
             *(f".github/workflows/{name}" for name in WORKFLOWS),
         ],
         cwd=project,
-        capture_output=True,
-        text=True,
         timeout=120,
-        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -5,22 +5,40 @@ with every HTTP request answered by a fake X (the ``responses`` library): a
 test never sees the developer's real credentials and never reaches the network.
 """
 
+import io
 import os
+import sys
 
 import pytest
 import responses
 from fake_x import FAKE_CREDENTIALS
+from helpers import write_env_file
+
+# A git that ignores the developer's own configuration: a global hooks path or
+# commit signing would change what a commit does.
+ISOLATED_GIT = {
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.invalid",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.invalid",
+}
 
 
 @pytest.fixture(autouse=True)
 def isolated(monkeypatch, tmp_path):
-    """No TWITTER_* variables, and an empty current directory (so no real .env)."""
+    """No TWITTER_* variables, and an empty current directory (so no real .env)
+    that git sees as in no repository."""
     for folder in tmp_path.parents:
         if (folder / ".env").is_file():
             pytest.fail(f"{folder / '.env'} would be read by every test: move it.")
     for name in list(os.environ):
         if name.startswith("TWITTER_"):
             monkeypatch.delenv(name)
+    for name, value in ISOLATED_GIT.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -46,7 +64,17 @@ def credentials_in_env(monkeypatch):
 
 @pytest.fixture
 def credentials_in_dotenv(tmp_path):
-    """The four fake credentials, written to .env in the current directory."""
-    lines = [f"{name}={value}\n" for name, value in FAKE_CREDENTIALS.items()]
-    (tmp_path / ".env").write_text("".join(lines), encoding="utf-8")
-    return dict(FAKE_CREDENTIALS)
+    """The four fake credentials in a private .env in the current directory."""
+    return write_env_file(tmp_path / ".env")
+
+
+@pytest.fixture
+def stdin(monkeypatch):
+    """``stdin(text)``: what the user types or pipes in ("" is end of input,
+    which is also what a test that calls nothing gets)."""
+
+    def type_in(text):
+        monkeypatch.setattr(sys, "stdin", io.StringIO(text))
+
+    type_in("")
+    return type_in

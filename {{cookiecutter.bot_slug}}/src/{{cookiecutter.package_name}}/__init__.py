@@ -1,10 +1,4 @@
-"""An X bot. ``post("text")`` posts as the bot account authorized in ``.env``.
-
-Importing the package stays cheap, so that ``--help`` answers at once: ``post``
-and ``Posted`` are loaded on first use (PEP 562 module ``__getattr__``).
-"""
-
-from __future__ import annotations
+"""An X bot. ``post("text")`` posts as the bot account authorized in ``.env``."""
 
 from .errors import (
     BotError,
@@ -20,10 +14,7 @@ from .errors import (
     XError,
     XUnreachableError,
 )
-
-TYPE_CHECKING = False  # what typing.TYPE_CHECKING is, without importing typing
-if TYPE_CHECKING:
-    from .posting import Posted, post
+from .posting import Posted, post
 
 __all__ = [
     "BotError",
@@ -41,11 +32,3 @@ __all__ = [
     "XUnreachableError",
     "post",
 ]
-
-
-def __getattr__(name: str) -> object:
-    if name in ("Posted", "post"):
-        from . import posting
-
-        return getattr(posting, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,8 +1,7 @@
 """The ``{{ cookiecutter.bot_slug }}`` command: post, whoami, auth, doctor, guard.
 
 Each failure is one line on stderr and an exit code: 0 done, 1 X refused or
-failed, 2 bad usage, input or configuration. Heavy imports (tweepy) happen
-only in the commands that talk to X, so ``--help`` stays fast.
+failed, 2 bad usage, input or configuration.
 """
 
 from __future__ import annotations
@@ -10,9 +9,15 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from .config import COMMAND
+from .auth import authorize, import_credentials
+from .client import Client
+from .credentials import COMMAND, find_env_file, load_settings
 from .errors import BotError, InputError
+from .posting import post
+from .safety.doctor import diagnose, report
+from .safety.guard import guard
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -86,9 +91,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_post(args: argparse.Namespace) -> int:
-    from .posting import post
-    from .settings import load_settings
-
     posted = post(
         read_text(args.text),
         dry_run=args.dry_run,
@@ -112,30 +114,16 @@ def read_text(argument: str) -> str:
 
 
 def run_whoami(args: argparse.Namespace) -> int:
-    from . import client as x
-    from .settings import load_settings
-
     settings = load_settings(args.env_file)
-    credentials = settings.credentials()
-    try:
-        username = x.get_username(x.make_client(credentials, settings.api_base_url()))
-    except x.FAILURES as error:
-        raise x.explain(error, credentials) from None
-    print(f"@{username}")
+    account = Client(settings.credentials()).me()
+    print(f"@{account.username}")
     return 0
 
 
 def run_auth(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from .auth import authorize
-    from .settings import find_env_file, load_settings
-
     env_file = Path(args.env_file or find_env_file() or ".env").absolute()
     settings = load_settings(env_file, must_exist=False)
     if args.import_path:
-        from .tutorial_import import import_credentials
-
         import_credentials(Path(args.import_path), settings, env_file)
         return 0
     authorize(
@@ -145,16 +133,10 @@ def run_auth(args: argparse.Namespace) -> int:
 
 
 def run_doctor(args: argparse.Namespace) -> int:
-    from .doctor import diagnose, report
-    from .settings import load_settings
-
     return report(diagnose(load_settings(args.env_file), fix=args.fix))
 
 
 def run_guard(args: argparse.Namespace) -> int:
-    from .guard import guard
-    from .settings import load_settings
-
     return guard(load_settings(args.env_file).env_file)
 
 

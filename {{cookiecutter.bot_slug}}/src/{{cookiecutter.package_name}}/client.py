@@ -1,21 +1,18 @@
-"""tweepy's client, sent to the configured API root; X's refusals in plain words.
+"""The one place that talks to X, and that turns X's refusals into the bot's errors.
 
-tweepy 4.17 sends every request to ``https://api.twitter.com``, hard-coded.
-The session below changes the URL to the configured root *before* the request
-is signed: an OAuth 1.0a signature covers the URL, and a server checks it
-against the URL it was sent to, so a request is signed for where it goes.
+tweepy makes the requests, through ``RootSession``. The HTTP libraries take
+0.15 s to load: they are imported where a request is made, not at the top,
+so that ``--help`` answers at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import requests
-import tweepy
-
-from .config import COMMAND
+from .credentials import COMMAND, Credentials, describe_sources
 from .errors import (
     BotError,
     CredentialsRejectedError,
@@ -26,13 +23,13 @@ from .errors import (
     XError,
     XUnreachableError,
 )
-from .settings import Credentials, describe_sources
+
+if TYPE_CHECKING:
+    import tweepy
+    from requests import Response
 
 TIMEOUT_SECONDS = 30
 TWEEPY_ROOT = "https://api.twitter.com"
-
-# What a request to X can raise: X's refusals and network trouble.
-FAILURES = (tweepy.TweepyException, requests.RequestException)
 # 429 headers of the 24-hour caps, and whose cap each is.
 DAILY_CAPS = {
     "x-user-limit-24hour": "this bot account",
@@ -42,72 +39,106 @@ DAILY_CAPS = {
 NOT_ENROLLED = ("/client-not-enrolled", "/client-forbidden", "/user-not-enrolled")
 
 
-class APIRootSession(requests.Session):
-    """Sends tweepy's requests to ``base_url`` (signed there), with a timeout."""
+@dataclass(frozen=True)
+class Account:
+    """Whose token the bot holds, and what X lets it do."""
+
+    username: str
+    access_level: str  # X's x-access-level header: "read", "read-write", ...
+
+
+class Client:
+    """The bot at X: each method is one request."""
+
+    def __init__(self, credentials: Credentials) -> None:
+        self.credentials = credentials
+        self.session = RootSession(credentials.base_url)
+
+    def post(self, text: str) -> str:
+        """Post ``text`` (``POST /2/tweets``); return the new post's id."""
+        answer = self.call(lambda api: api.create_tweet(text=text, user_auth=True))
+        return str(answer.json()["data"]["id"])
+
+    def me(self) -> Account:
+        """Who the token belongs to (``GET /2/users/me``)."""
+        answer = self.call(lambda api: api.get_me(user_auth=True))
+        try:
+            username = str(answer.json()["data"]["username"])
+        except (ValueError, KeyError, TypeError):
+            raise XError(
+                "X's answer to GET /2/users/me made no sense: try again"
+            ) from None
+        return Account(username, answer.headers.get("x-access-level", ""))
+
+    def call(self, request: Callable[[tweepy.Client], Response]) -> Response:
+        """Make ``request`` with tweepy's client; X's refusal becomes a BotError."""
+        import requests
+        import tweepy
+
+        api = tweepy.Client(
+            consumer_key=self.credentials.consumer_key,
+            consumer_secret=self.credentials.consumer_secret,
+            access_token=self.credentials.access_token,
+            access_token_secret=self.credentials.access_token_secret,
+            return_type=requests.Response,  # X's answer as it is
+        )
+        api.session = self.session
+        try:
+            return request(api)
+        except tweepy.HTTPException as error:
+            raise refusal(error, self.credentials.sources) from None
+
+
+class RootSession:
+    """Sends each request to ``base_url``, signed there, with a timeout.
+
+    tweepy uses it as its session: tweepy addresses every request to
+    ``https://api.twitter.com``, hard-coded, and ``request`` moves it to
+    ``base_url`` *before* it is signed (X checks an OAuth 1.0a signature
+    against the URL the request was sent to).
+    """
 
     def __init__(self, base_url: str) -> None:
-        super().__init__()
         self.base_url = base_url
 
-    def request(  # type: ignore[override]
-        self, method: str, url: str, *args: Any, **kwargs: Any
-    ) -> requests.Response:
+    def request(self, method: str, url: str, **kwargs: Any) -> Response:
+        import requests
+
         if url.startswith(TWEEPY_ROOT + "/"):
             url = self.base_url + url[len(TWEEPY_ROOT) :]
-        kwargs.setdefault("timeout", TIMEOUT_SECONDS)
-        return super().request(method, url, *args, **kwargs)
+        try:
+            return requests.request(method, url, timeout=TIMEOUT_SECONDS, **kwargs)
+        except requests.RequestException as error:
+            raise XUnreachableError(
+                f"could not reach X ({error.__class__.__name__}): check the network "
+                "connection and TWITTER_API_BASE_URL, then try again."
+            ) from None
 
 
-def make_client(credentials: Credentials, base_url: str) -> tweepy.Client:
-    client = tweepy.Client(
-        consumer_key=credentials.consumer_key,
-        consumer_secret=credentials.consumer_secret,
-        access_token=credentials.access_token,
-        access_token_secret=credentials.access_token_secret,
-    )
-    client.session = APIRootSession(base_url)
-    return client
-
-
-def get_username(client: tweepy.Client) -> str:
-    """The authorized account's username (one ``GET /2/users/me``)."""
-    response = client.get_me(user_auth=True)
-    return str(response.data["username"])  # type: ignore[union-attr]
-
-
-def explain(error: Exception, credentials: Credentials) -> BotError:
-    """Turn a tweepy or network failure into one error that says what to do."""
-    if isinstance(error, requests.RequestException):
-        return XUnreachableError(
-            f"could not reach X ({error.__class__.__name__}): check the network "
-            "connection and TWITTER_API_BASE_URL, then try again."
-        )
-    if not isinstance(error, tweepy.HTTPException):
-        return XError(f"X request failed: {error}")
-
+def refusal(error: tweepy.HTTPException, sources: Mapping[str, str]) -> BotError:
+    """X's refusal of an API request as one error that says what to do."""
     status = error.response.status_code
-    detail = problem_detail(error)
-    problem = problem_type(error)
+    kind = problem_type(error.response)
+    detail = "; ".join(str(message) for message in error.api_messages)
     if status == 401:
         return CredentialsRejectedError(
-            "X rejected the credentials "
-            f"({describe_sources(credentials.sources) or 'as given'}): if the "
-            "app's keys were regenerated or its access revoked, run "
+            f"X rejected the credentials ({describe_sources(sources) or 'as given'}): "
+            "if the app's keys were regenerated or its access revoked, run "
             f"`{COMMAND} auth` to authorize the bot again."
         )
-    if status == 403 and "oauth1-permissions" in problem:
+    if status == 403 and "oauth1-permissions" in kind:
         return ReadOnlyAppError(
             "X refused: this token may only read. In the X developer portal, "
             "open the app's User authentication settings, set App permissions "
             f"to 'Read and write', then re-run `{COMMAND} auth` (tokens made "
             "before the change keep the old permission)."
         )
-    if status == 403 and problem.endswith(NOT_ENROLLED):
+    if status == 403 and kind.endswith(NOT_ENROLLED):
         return XError(
             "X refused: the app is not on a usable API plan "
-            f"({problem.rsplit('/', 1)[-1]}). In the X developer "
-            "console, move the app to the Pay-per-use package and into the "
-            "Production environment, then try again."
+            f"({kind.rsplit('/', 1)[-1]}). In the X developer console, move the "
+            "app to the Pay-per-use package and into the Production "
+            "environment, then try again."
         )
     if status == 403 and "duplicate content" in detail:
         return DuplicatePostError(
@@ -126,14 +157,9 @@ def explain(error: Exception, credentials: Credentials) -> BotError:
     return XError(f"X refused the request ({status}): {detail or 'no details'}.")
 
 
-def problem_detail(error: tweepy.HTTPException) -> str:
-    messages = [str(message) for message in error.api_messages]
-    return "; ".join(messages)
-
-
-def problem_type(error: tweepy.HTTPException) -> str:
+def problem_type(response: Response) -> str:
     try:
-        body = error.response.json()
+        body = response.json()
     except ValueError:
         return ""
     return str(body.get("type", "")) if isinstance(body, dict) else ""

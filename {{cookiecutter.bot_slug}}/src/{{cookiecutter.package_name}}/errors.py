@@ -7,9 +7,7 @@ failed. Messages never contain a credential value.
 
 from __future__ import annotations
 
-TYPE_CHECKING = False  # what typing.TYPE_CHECKING is, without importing typing
-if TYPE_CHECKING:  # only for annotations: keeps `--help` from importing datetime
-    from datetime import datetime
+from datetime import datetime
 
 
 class BotError(Exception):
@@ -36,8 +34,24 @@ class ConfigError(InputError):
     """A setting or file is unusable (for example TWITTER_API_BASE_URL)."""
 
 
+class AuthCancelledError(InputError):
+    """The user ended the input before the authorization was complete."""
+
+
 class XError(BotError):
     """X refused the request or could not be reached."""
+
+
+class CredentialsRejectedError(XError):
+    """X did not accept the keys or tokens."""
+
+
+class AppKeysRejectedError(XError):
+    """X does not know the app's API key, or the secret does not match it."""
+
+
+class WrongPinError(XError):
+    """X did not accept the PIN (mistyped, used already, or too old)."""
 
 
 class ReadOnlyAppError(XError):
@@ -46,10 +60,6 @@ class ReadOnlyAppError(XError):
 
 class DuplicatePostError(XError):
     """X refuses to post the same text twice."""
-
-
-class CredentialsRejectedError(XError):
-    """X did not accept the keys or tokens."""
 
 
 class RateLimitedError(XError):
@@ -66,3 +76,7 @@ class CreditsDepletedError(XError):
 
 class XUnreachableError(XError):
     """No answer from X: network trouble or a failure on X's side."""
+
+
+class StagedCredentialsError(BotError):
+    """A commit would record a credential value (``guard``)."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from .client import Client
+from .credentials import Settings, load_settings
 from .errors import InputError, TextLengthError
 from .length import (
     INVALID_CHARACTERS,
@@ -13,7 +15,6 @@ from .length import (
     MAX_WEIGHTED_LENGTH,
     weighted_length,
 )
-from .settings import Credentials, Settings, load_settings
 
 
 @dataclass(frozen=True)
@@ -25,17 +26,8 @@ class Posted:
     url: str | None = None
 
 
-def post_url(post_id: str) -> str:
-    # The canonical x.com/<username>/status/<id> would cost a request for the
-    # username; X redirects this form to it.
-    return f"https://x.com/i/status/{post_id}"
-
-
 def post(
-    text: str,
-    *,
-    dry_run: bool = False,
-    settings: Settings | None = None,
+    text: str, *, dry_run: bool = False, settings: Settings | None = None
 ) -> Posted:
     """Post ``text`` as the bot and return what X made of it.
 
@@ -45,11 +37,13 @@ def post(
     """
     check_length(text)
     settings = settings or load_settings()
-    credentials = settings.credentials()
-    base_url = settings.api_base_url()
+    client = Client(settings.credentials())
     if dry_run:
-        return Posted(text=text)
-    return send(text, credentials, base_url)
+        return Posted(text)
+    post_id = client.post(text)
+    # The canonical x.com/<username>/status/<id> would cost a request for the
+    # username; X redirects this form to it.
+    return Posted(text, post_id, f"https://x.com/i/status/{post_id}")
 
 
 def check_length(text: str) -> None:
@@ -81,16 +75,3 @@ def check_length(text: str) -> None:
             f"{MAX_WEIGHTED_LENGTH} (links count 23, emoji and CJK characters "
             "2): shorten it."
         )
-
-
-def send(text: str, credentials: Credentials, base_url: str) -> Posted:
-    from . import client as x
-
-    try:
-        response = x.make_client(credentials, base_url).create_tweet(
-            text=text, user_auth=True
-        )
-    except x.FAILURES as error:
-        raise x.explain(error, credentials) from None
-    post_id = str(response.data["id"])  # type: ignore[union-attr]
-    return Posted(text=text, id=post_id, url=post_url(post_id))

@@ -2,37 +2,25 @@
 
 import json
 import os
-import subprocess
 import sys
 
 import pytest
-from cli_helpers import run_cli
 from fake_x import FAKE_CREDENTIALS
-from git_helpers import git, init_repo, isolate_git, needs_git, write_env_file
+from git_helpers import git, init_repo, needs_git, run_git, stage
+from helpers import assert_one_error_line, run_cli, write_env_file
 
-from {{ cookiecutter.package_name }} import cli, gitrepo
-from {{ cookiecutter.package_name }}.config import COMMAND
+from {{ cookiecutter.package_name }} import cli
+from {{ cookiecutter.package_name }}.credentials import COMMAND
+from {{ cookiecutter.package_name }}.safety import gitrepo
 
 ACCESS_TOKEN_SECRET = FAKE_CREDENTIALS["TWITTER_ACCESS_TOKEN_SECRET"]
 CONSUMER_SECRET = FAKE_CREDENTIALS["TWITTER_CONSUMER_SECRET"]
 
 
-@pytest.fixture(autouse=True)
-def no_user_git_config(monkeypatch, isolated):
-    isolate_git(monkeypatch, isolated)
-
-
 @pytest.fixture
-def repo(isolated):
+def repo(isolated, credentials_in_dotenv):
     """A git repository with the project's .gitignore and the fake .env."""
-    init_repo(isolated)
-    write_env_file(isolated)
-    return isolated
-
-
-def stage(repo, path, text):
-    (repo / path).write_text(text, encoding="utf-8")
-    git(repo, "add", "--force", path)
+    return init_repo(isolated)
 
 
 def run_guard(capsys, *args):
@@ -132,7 +120,7 @@ def test_values_from_the_environment_are_looked_for(capsys, monkeypatch, isolate
 @needs_git
 def test_short_values_are_not_looked_for(capsys, isolated):
     init_repo(isolated)
-    write_env_file(isolated, {"TWITTER_CONSUMER_KEY": "abc"})
+    write_env_file(isolated / ".env", {"TWITTER_CONSUMER_KEY": "abc"})
     stage(isolated, "abc.txt", "abc\n")
 
     exit_code, _, _ = run_guard(capsys)
@@ -152,26 +140,23 @@ def test_without_credentials_there_is_nothing_to_look_for(capsys, isolated):
 
 
 @needs_git
-def test_outside_a_repository_exits_2_with_one_line(capsys, isolated):
-    write_env_file(isolated)
-
+def test_outside_a_repository_exits_2_with_one_line(capsys, credentials_in_dotenv):
     exit_code, out, err = run_guard(capsys)
 
     assert exit_code == 2
     assert out == ""
-    assert err.startswith(f"{COMMAND}: error: ")
+    assert_one_error_line(err)
     assert "not in a git repository" in err
-    assert err.count("\n") == 1
 
 
-def test_without_git_exits_2_with_one_line(capsys, monkeypatch, isolated):
+def test_without_git_exits_2_with_one_line(capsys, monkeypatch):
     monkeypatch.setattr(gitrepo, "has_git", lambda: False)
 
     exit_code, _, err = run_guard(capsys)
 
     assert exit_code == 2
+    assert_one_error_line(err)
     assert "install git" in err
-    assert err.count("\n") == 1
 
 
 # --- a real `git commit` with guard as its pre-commit hook -------------------------
@@ -187,13 +172,8 @@ def repo_with_hook(repo):
 
 
 def git_commit(repo):
-    return subprocess.run(  # noqa: S603 (git with fixed arguments)
-        ["git", "commit", "--quiet", "--message", "Add notes"],  # noqa: S607
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    """``git commit`` as the user runs it: with the hooks, whatever the outcome."""
+    return run_git(repo, "commit", "--quiet", "--message", "Add notes")
 
 
 @needs_git

@@ -4,6 +4,12 @@ Other lines (comments, other variables) are kept. The new content is written
 to a temporary file in the same folder, with mode 0600 from the start, and
 then renamed over ``.env``: at no moment is there a half-written or
 world-readable file, and a failure leaves the old file as it was.
+
+Why not python-dotenv's ``set_key``: it rewrites the file once per key, so
+saving four keys is four rewrites, and a failure between them leaves old and
+new credentials mixed; it keeps an existing file's mode, so a ``.env`` that
+others may read stays readable; and it does not flush the new content to
+disk before the rename.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 ASSIGNMENT = re.compile(r"^\s*(export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=")
 PLAIN_VALUE = re.compile(r"[A-Za-z0-9_.,:/+=@%~-]*")

@@ -12,8 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import CREDENTIAL_NAMES
-from .settings import load_settings
+from ..credentials import CREDENTIAL_NAMES, load_settings
 
 # Shorter values (a placeholder like "x", an empty value) would match by
 # chance; every real key, token and secret is far longer.

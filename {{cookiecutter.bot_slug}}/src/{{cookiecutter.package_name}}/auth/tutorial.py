@@ -13,17 +13,18 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from . import client as x
-from .config import (
+from ..client import Client
+from ..credentials import (
     ACCESS_TOKEN,
     ACCESS_TOKEN_SECRET,
     COMMAND,
     CONSUMER_KEY,
     CONSUMER_SECRET,
+    Credentials,
+    Settings,
 )
+from ..errors import InputError
 from .envfile import update_env_file
-from .errors import InputError
-from .settings import Credentials, Settings
 
 # The tutorial's key for each of the bot's variables.
 TUTORIAL_KEYS = {
@@ -50,12 +51,9 @@ def import_credentials(
         access_token=values[ACCESS_TOKEN],
         access_token_secret=values[ACCESS_TOKEN_SECRET],
         sources=dict.fromkeys(values, str(path)),
+        base_url=settings.api_base_url(),
     )
-    base_url = settings.api_base_url()
-    try:
-        username = x.get_username(x.make_client(credentials, base_url))
-    except x.FAILURES as error:
-        raise x.explain(error, credentials) from None
+    username = Client(credentials).me().username
     update_env_file(env_file, values)
     print(f"Imported the credentials of @{username} from {path}.")
     print(f"Saved them to {env_file} (mode 0600, git-ignored).")

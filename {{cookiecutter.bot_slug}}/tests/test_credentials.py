@@ -4,23 +4,15 @@ import os
 
 import pytest
 from fake_x import FAKE_CREDENTIALS
+from helpers import write_env_file
 
 from {{ cookiecutter.package_name }} import (
     ConfigError,
     MissingCredentialsError,
 )
-from {{ cookiecutter.package_name }}.settings import (
+from {{ cookiecutter.package_name }}.credentials import (
     load_settings,
 )
-
-
-def write_env_file(path, values):
-    """Write ``values`` as NAME=value lines to ``path``; return the path."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lines = [f"{name}={value}\n" for name, value in values.items()]
-    path.write_text("".join(lines), encoding="utf-8")
-    return path
-
 
 # --- Where the credentials come from ------------------------------------------
 
@@ -63,7 +55,7 @@ def test_environment_wins_over_dotenv(credentials_in_dotenv, monkeypatch):
 
 
 def test_env_file_given_explicitly(tmp_path):
-    env_file = write_env_file(tmp_path / "bots" / "second-bot.env", FAKE_CREDENTIALS)
+    env_file = write_env_file(tmp_path / "bots" / "second-bot.env")
 
     credentials = load_settings(env_file).credentials()
 
@@ -99,18 +91,14 @@ def test_reading_dotenv_leaves_the_environment_alone(credentials_in_dotenv):
 # --- Missing credentials ----------------------------------------------------------
 
 
-def test_missing_credentials_are_named_together(tmp_path):
+def test_missing_credentials_are_named_together_with_where_they_were_looked_for(
+    tmp_path,
+):
     with pytest.raises(MissingCredentialsError) as caught:
         load_settings().credentials()
 
     for name in FAKE_CREDENTIALS:
         assert name in str(caught.value)
-
-
-def test_missing_credentials_say_where_they_were_looked_for(tmp_path):
-    with pytest.raises(MissingCredentialsError) as caught:
-        load_settings().credentials()
-
     assert "environment" in str(caught.value)
     assert str(tmp_path) in str(caught.value)
 
@@ -143,10 +131,6 @@ def test_empty_values_count_as_missing(tmp_path):
 
     for name in FAKE_CREDENTIALS:
         assert name in str(caught.value)
-
-
-def test_missing_credentials_is_an_input_error_with_exit_code_2():
-    assert MissingCredentialsError.exit_code == 2
 
 
 # --- Secrets stay hidden ------------------------------------------------------

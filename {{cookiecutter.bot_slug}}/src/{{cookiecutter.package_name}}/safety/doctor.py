@@ -16,14 +16,18 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import requests
-
-from . import client as x
+from ..client import Client
+from ..credentials import (
+    API_BASE_URL,
+    COMMAND,
+    CREDENTIAL_NAMES,
+    X_API_ROOT,
+    Settings,
+    load_settings,
+)
+from ..errors import BotError, ConfigError, InputError
 from . import gitrepo
-from .config import API_BASE_URL, COMMAND, CREDENTIAL_NAMES, X_API_ROOT
-from .errors import ConfigError, InputError
 from .leaks import MIN_SEARCHED_LENGTH, credential_values, find_values, names_in
-from .settings import Settings, load_settings
 
 OK = "ok"
 FAIL = "FAIL"
@@ -193,7 +197,7 @@ def relative_path(path: Path, root: Path) -> str | None:
 
 
 def check_tracked_files(root: Path, values: Mapping[str, str]) -> Iterator[Check]:
-    problems = []
+    problems: list[Check] = []
     tracked = gitrepo.tracked_files(root)
     for path in tracked:
         try:
@@ -245,22 +249,15 @@ def check_base_url(settings: Settings) -> Iterator[Check]:
 def check_credentials_with_x(settings: Settings) -> Iterator[Check]:
     try:
         credentials = settings.credentials()
-        base_url = settings.api_base_url()
     except InputError:
         yield Check(SKIP, "the credentials were not tried with X: fix the above first")
         return
-    client = x.make_client(credentials, base_url)
-    client.return_type = requests.Response  # the raw answer, to read its headers
     try:
-        response = client.get_me(user_auth=True)
-        username = response.json()["data"]["username"]
-    except x.FAILURES as error:
-        yield Check(FAIL, str(x.explain(error, credentials)))
+        account = Client(credentials).me()
+    except BotError as error:
+        yield Check(FAIL, str(error))
         return
-    except (ValueError, KeyError, TypeError):
-        yield Check(FAIL, "X's answer to GET /2/users/me made no sense: try again")
-        return
-    access_level = response.headers.get("x-access-level", "")
+    username, access_level = account.username, account.access_level
     if access_level == "read":
         yield Check(
             FAIL,

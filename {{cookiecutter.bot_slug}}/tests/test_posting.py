@@ -11,12 +11,14 @@ from fake_x import (
     TWEETS_URL,
     is_signed_for_its_url,
 )
+from helpers import modules_imported_by
 
 from {{ cookiecutter.package_name }} import (
     MissingCredentialsError,
     Posted,
     TextLengthError,
     post,
+    posting,
 )
 
 
@@ -37,18 +39,13 @@ def test_post_returns_the_new_posts_id_and_url(credentials_in_env, x_accepts_the
     )
 
 
-def test_post_makes_exactly_one_request(credentials_in_env, x_accepts_the_post):
-    post("Hello World!")
-
-    assert len(x_accepts_the_post.calls) == 1
-
-
-def test_post_sends_the_text_as_json_to_the_tweets_endpoint(
+def test_post_sends_one_request_with_the_text_as_json_to_the_tweets_endpoint(
     credentials_in_env, x_accepts_the_post
 ):
     post("Hello World!")
 
-    request = x_accepts_the_post.calls[0].request
+    [call] = x_accepts_the_post.calls
+    request = call.request
     assert request.method == "POST"
     assert request.url == TWEETS_URL
     assert request.headers["Content-Type"] == "application/json"
@@ -132,24 +129,6 @@ def test_empty_text_is_refused_before_any_request(credentials_in_env, x_api):
 
 # --- TWITTER_API_BASE_URL: the sandbox, or a test server ----------------------
 
-SANDBOX_TWEETS_URL = "http://127.0.0.1:9/2/tweets"
-
-
-@pytest.fixture
-def sandbox_accepts_the_post(monkeypatch, x_api):
-    """TWITTER_API_BASE_URL points at loopback, where the fake X answers."""
-    monkeypatch.setenv("TWITTER_API_BASE_URL", "http://127.0.0.1:9")
-    x_api.post(SANDBOX_TWEETS_URL, json=CREATED, status=201)
-    return x_api
-
-
-def test_api_base_url_routes_the_request(credentials_in_env, sandbox_accepts_the_post):
-    posted = post("Hello World!")
-
-    assert posted.id == POST_ID
-    assert len(sandbox_accepts_the_post.calls) == 1
-    assert sandbox_accepts_the_post.calls[0].request.url == SANDBOX_TWEETS_URL
-
 
 @pytest.mark.parametrize(
     "root", ["https://api.x.com", "https://api.twitter.com", "http://127.0.0.1:9"]
@@ -163,10 +142,26 @@ def test_request_is_signed_for_the_url_it_is_sent_to(
 
     post("Hello World!")
 
-    request = x_api.calls[0].request
-    assert request.url == f"{root}/2/tweets"
     assert is_signed_for_its_url(
-        request,
+        x_api.calls[0].request,
         FAKE_CREDENTIALS["TWITTER_CONSUMER_SECRET"],
         FAKE_CREDENTIALS["TWITTER_ACCESS_TOKEN_SECRET"],
     )
+
+
+# --- The bot alone -----------------------------------------------------------
+
+
+def test_posting_loads_neither_authorization_nor_the_safety_kit():
+    """A bot that only posts runs without the code of ``auth``, ``doctor`` and
+    ``guard``."""
+    exit_code, _, imported = modules_imported_by("-c", f"import {posting.__name__}")
+
+    package = posting.__package__
+    assert exit_code == 0
+    assert posting.__name__ in imported
+    assert [
+        name
+        for name in imported
+        if name.startswith((f"{package}.auth", f"{package}.safety"))
+    ] == []

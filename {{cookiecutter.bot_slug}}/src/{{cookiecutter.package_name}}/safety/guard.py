@@ -14,14 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..credentials import COMMAND
+from ..errors import InputError, StagedCredentialsError
 from . import gitrepo
-from .config import COMMAND
-from .errors import BotError, InputError
 from .leaks import credential_values, find_values
-
-
-class StagedCredentialsError(BotError):
-    """The commit would record a credential value."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +63,7 @@ def repository(folder: Path) -> Path:
 
 
 def staged_leaks(root: Path, values: Mapping[str, str]) -> list[Leak]:
-    leaks = []
+    leaks: list[Leak] = []
     for path in gitrepo.staged_files(root):
         try:
             content = gitrepo.staged_content(root, path)

@@ -1,19 +1,19 @@
 """Saving credentials to .env: in place, atomically, readable by its owner only."""
 
 import os
-import stat
 
 import pytest
 from dotenv import dotenv_values
 from fake_x import FAKE_CREDENTIALS
+from helpers import lines, mode_of
 
 from {{ cookiecutter.package_name }} import (
     ConfigError,
 )
-from {{ cookiecutter.package_name }}.envfile import (
+from {{ cookiecutter.package_name }}.auth.envfile import (
     update_env_file,
 )
-from {{ cookiecutter.package_name }}.settings import (
+from {{ cookiecutter.package_name }}.credentials import (
     load_settings,
 )
 
@@ -24,16 +24,6 @@ NEW_TOKEN = {"TWITTER_ACCESS_TOKEN": "fake-new-access-token"}
 def env_file(tmp_path):
     """Where .env goes in the test's own folder (it does not exist yet)."""
     return tmp_path / ".env"
-
-
-def lines(*texts):
-    """The content of a file with these lines."""
-    return "".join(f"{text}\n" for text in texts)
-
-
-def mode_of(path):
-    """The permission bits of ``path``, e.g. 0o600."""
-    return stat.S_IMODE(path.stat().st_mode)
 
 
 def temporary_files(folder):
@@ -103,47 +93,60 @@ def test_value_that_looks_like_a_variable_is_read_back_by_the_bot_as_is(env_file
 # --- An existing file -----------------------------------------------------------
 
 
-def test_other_lines_and_comments_are_kept_in_order(env_file):
-    env_file.write_text(
-        lines(
-            "# Acme Bot settings",
-            "LOG_LEVEL=debug",
-            "",
-            "# the sandbox",
-            "SANDBOX_PORT=8765",
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            [
+                "# Acme Bot settings",
+                "LOG_LEVEL=debug",
+                "",
+                "# the sandbox",
+                "SANDBOX_PORT=8765",
+            ],
+            [
+                "# Acme Bot settings",
+                "LOG_LEVEL=debug",
+                "",
+                "# the sandbox",
+                "SANDBOX_PORT=8765",
+                "TWITTER_ACCESS_TOKEN=fake-new-access-token",
+            ],
+            id="other-lines-and-comments-kept-in-order",
         ),
-        encoding="utf-8",
-    )
+        pytest.param(
+            [
+                "TWITTER_CONSUMER_KEY=fake-consumer-key",
+                "TWITTER_ACCESS_TOKEN=fake-old-access-token",
+                "LOG_LEVEL=debug",
+            ],
+            [
+                "TWITTER_CONSUMER_KEY=fake-consumer-key",
+                "TWITTER_ACCESS_TOKEN=fake-new-access-token",
+                "LOG_LEVEL=debug",
+            ],
+            id="assignment-replaced-in-place",
+        ),
+        pytest.param(
+            [
+                "TWITTER_ACCESS_TOKEN=fake-old-access-token",
+                "LOG_LEVEL=debug",
+                "TWITTER_ACCESS_TOKEN=fake-older-access-token",
+            ],
+            [
+                "TWITTER_ACCESS_TOKEN=fake-new-access-token",
+                "LOG_LEVEL=debug",
+            ],
+            id="repeated-name-collapses-to-one-assignment",
+        ),
+    ],
+)
+def test_existing_file_is_updated_in_place(env_file, before, after):
+    env_file.write_text(lines(*before), encoding="utf-8")
 
     update_env_file(env_file, NEW_TOKEN)
 
-    assert env_file.read_text(encoding="utf-8") == lines(
-        "# Acme Bot settings",
-        "LOG_LEVEL=debug",
-        "",
-        "# the sandbox",
-        "SANDBOX_PORT=8765",
-        "TWITTER_ACCESS_TOKEN=fake-new-access-token",
-    )
-
-
-def test_existing_assignment_is_replaced_in_place(env_file):
-    env_file.write_text(
-        lines(
-            "TWITTER_CONSUMER_KEY=fake-consumer-key",
-            "TWITTER_ACCESS_TOKEN=fake-old-access-token",
-            "LOG_LEVEL=debug",
-        ),
-        encoding="utf-8",
-    )
-
-    update_env_file(env_file, NEW_TOKEN)
-
-    assert env_file.read_text(encoding="utf-8") == lines(
-        "TWITTER_CONSUMER_KEY=fake-consumer-key",
-        "TWITTER_ACCESS_TOKEN=fake-new-access-token",
-        "LOG_LEVEL=debug",
-    )
+    assert env_file.read_text(encoding="utf-8") == lines(*after)
 
 
 def test_export_form_is_replaced_in_place(env_file):
@@ -162,24 +165,6 @@ def test_export_form_is_replaced_in_place(env_file):
     assert first == "export TWITTER_CONSUMER_KEY=fake-consumer-key"
     assert second.endswith("TWITTER_ACCESS_TOKEN=fake-new-access-token")
     assert third == "export LOG_LEVEL=debug"
-
-
-def test_repeated_name_collapses_to_one_assignment(env_file):
-    env_file.write_text(
-        lines(
-            "TWITTER_ACCESS_TOKEN=fake-old-access-token",
-            "LOG_LEVEL=debug",
-            "TWITTER_ACCESS_TOKEN=fake-older-access-token",
-        ),
-        encoding="utf-8",
-    )
-
-    update_env_file(env_file, NEW_TOKEN)
-
-    assert env_file.read_text(encoding="utf-8") == lines(
-        "TWITTER_ACCESS_TOKEN=fake-new-access-token",
-        "LOG_LEVEL=debug",
-    )
 
 
 def test_world_readable_file_ends_up_private(env_file):
@@ -230,21 +215,15 @@ def replace_fails(monkeypatch):
 OLD_CONTENT = lines("# keep me", "TWITTER_ACCESS_TOKEN=fake-old-access-token")
 
 
-def test_failed_write_leaves_the_old_file_as_it_was(env_file, replace_fails):
+def test_failed_write_leaves_the_old_file_as_it_was_and_no_temporary_file(
+    env_file, tmp_path, replace_fails
+):
     env_file.write_text(OLD_CONTENT, encoding="utf-8")
 
     with pytest.raises(ConfigError):
         update_env_file(env_file, NEW_TOKEN)
 
     assert env_file.read_text(encoding="utf-8") == OLD_CONTENT
-
-
-def test_failed_write_leaves_no_temporary_file(env_file, tmp_path, replace_fails):
-    env_file.write_text(OLD_CONTENT, encoding="utf-8")
-
-    with pytest.raises(ConfigError):
-        update_env_file(env_file, NEW_TOKEN)
-
     assert temporary_files(tmp_path) == []
 
 

@@ -1,15 +1,12 @@
 """``auth --import tw.json``: the seed tutorial's credentials, checked and moved to .env."""
 
-import io
 import json
 import os
-import stat
-import sys
 
 import pytest
-from cli_helpers import assert_one_error_line, run_cli
 from dotenv import dotenv_values
 from fake_x import FAKE_CREDENTIALS, ME, UNAUTHORIZED, USERS_ME_URL
+from helpers import assert_one_error_line, lines, mode_of, run_cli
 
 from {{ cookiecutter.package_name }} import cli
 
@@ -23,17 +20,6 @@ TUTORIAL_VALUES = {
 JSON_FORM = json.dumps(TUTORIAL_VALUES, indent=2)
 # The form the tutorial warns about: a Python dict, with single quotes.
 SINGLE_QUOTED_FORM = repr(TUTORIAL_VALUES)
-
-
-@pytest.fixture
-def answer(monkeypatch):
-    """``answer(text)``: what the user types at the prompts ("" is end of input)."""
-
-    def type_in(text):
-        monkeypatch.setattr(sys, "stdin", io.StringIO(text))
-
-    type_in("")
-    return type_in
 
 
 @pytest.fixture
@@ -57,7 +43,7 @@ def run_import(capsys, path="tw.json"):
     "text", [JSON_FORM, SINGLE_QUOTED_FORM], ids=["json", "single-quoted"]
 )
 def test_import_writes_the_four_values_to_env(
-    capsys, isolated, answer, x_knows_the_account, text
+    capsys, isolated, stdin, x_knows_the_account, text
 ):
     write_tw_json(isolated, text)
 
@@ -69,7 +55,7 @@ def test_import_writes_the_four_values_to_env(
 
 
 def test_import_confirms_the_account_with_one_request(
-    capsys, isolated, answer, x_knows_the_account
+    capsys, isolated, stdin, x_knows_the_account
 ):
     write_tw_json(isolated, JSON_FORM)
 
@@ -80,32 +66,32 @@ def test_import_confirms_the_account_with_one_request(
 
 
 @pytest.mark.skipif(os.name == "nt", reason="Windows has no file modes")
-def test_imported_env_file_is_private(capsys, isolated, answer, x_knows_the_account):
+def test_imported_env_file_is_private(capsys, isolated, stdin, x_knows_the_account):
     write_tw_json(isolated, JSON_FORM)
 
     run_import(capsys)
 
-    assert stat.S_IMODE((isolated / ".env").stat().st_mode) == 0o600
+    assert mode_of(isolated / ".env") == 0o600
 
 
-def test_import_keeps_other_lines_of_env(capsys, isolated, answer, x_knows_the_account):
-    (isolated / ".env").write_text("# my bot\nSCHEDULE=daily\n")
+def test_import_keeps_other_lines_of_env(capsys, isolated, stdin, x_knows_the_account):
+    (isolated / ".env").write_text(lines("# my bot", "SCHEDULE=daily"))
     write_tw_json(isolated, JSON_FORM)
 
     run_import(capsys)
 
     text = (isolated / ".env").read_text()
-    assert text.startswith("# my bot\nSCHEDULE=daily\n")
+    assert text.startswith(lines("# my bot", "SCHEDULE=daily"))
     assert dotenv_values(isolated / ".env")["TWITTER_ACCESS_TOKEN"] == (
         "fake-access-token"
     )
 
 
 def test_import_deletes_the_old_file_when_asked(
-    capsys, isolated, answer, x_knows_the_account
+    capsys, isolated, stdin, x_knows_the_account
 ):
     tw_json = write_tw_json(isolated, JSON_FORM)
-    answer("y\n")
+    stdin("y\n")
 
     _, out, _ = run_import(capsys)
 
@@ -115,10 +101,10 @@ def test_import_deletes_the_old_file_when_asked(
 
 @pytest.mark.parametrize("typed", ["\n", "n\n", ""], ids=["enter", "no", "eof"])
 def test_import_keeps_the_old_file_otherwise(
-    capsys, isolated, answer, x_knows_the_account, typed
+    capsys, isolated, stdin, x_knows_the_account, typed
 ):
     tw_json = write_tw_json(isolated, JSON_FORM)
-    answer(typed)
+    stdin(typed)
 
     exit_code, out, _ = run_import(capsys)
 
@@ -164,25 +150,27 @@ def test_malformed_file_exits_2_with_one_line(capsys, isolated, x_api, text):
     assert len(x_api.calls) == 0
 
 
-def test_missing_key_exits_2_naming_it(capsys, isolated, x_api):
-    values = dict(TUTORIAL_VALUES)
-    del values["access_token_secret"]
+@pytest.mark.parametrize(
+    ("values", "missing"),
+    [
+        (
+            {k: v for k, v in TUTORIAL_VALUES.items() if k != "access_token_secret"},
+            "access_token_secret",
+        ),
+        ({**TUTORIAL_VALUES, "access_token": " "}, "access_token"),
+    ],
+    ids=["missing-key", "empty-value"],
+)
+def test_missing_or_empty_value_exits_2_naming_it(
+    capsys, isolated, x_api, values, missing
+):
     write_tw_json(isolated, json.dumps(values))
 
     exit_code, _, err = run_import(capsys)
 
     assert exit_code == 2
     assert_one_error_line(err)
-    assert "lacks access_token_secret" in err
-
-
-def test_empty_value_exits_2(capsys, isolated, x_api):
-    write_tw_json(isolated, json.dumps({**TUTORIAL_VALUES, "access_token": " "}))
-
-    exit_code, _, err = run_import(capsys)
-
-    assert exit_code == 2
-    assert "lacks access_token" in err
+    assert f"lacks {missing}:" in err
 
 
 def test_not_an_object_exits_2(capsys, isolated, x_api):

@@ -1,9 +1,10 @@
-"""Where the bot's credentials and settings come from.
+"""The bot's credentials: their names, where they are looked for, and the
+objects that hold them without ever showing them.
 
 The process environment wins over ``.env``: CI and servers inject secrets as
 environment variables, while ``.env`` is for a developer's own machine.
-``.env`` is looked for in the current directory and then each parent, unless
-a path is given (``--env-file``).
+``.env`` is looked for in the current folder and then each parent, unless a
+path is given (``--env-file``).
 """
 
 from __future__ import annotations
@@ -15,30 +16,36 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .config import (
-    ACCESS_TOKEN,
-    ACCESS_TOKEN_SECRET,
-    API_BASE_URL,
-    COMMAND,
-    CONSUMER_KEY,
-    CONSUMER_SECRET,
-    CREDENTIAL_NAMES,
-    X_API_ROOT,
-)
+from dotenv import dotenv_values
+
 from .errors import ConfigError, MissingCredentialsError
+
+COMMAND = "{{ cookiecutter.bot_slug }}"  # what the messages tell the user to run
+
+CONSUMER_KEY = "TWITTER_CONSUMER_KEY"
+CONSUMER_SECRET = "TWITTER_CONSUMER_SECRET"  # noqa: S105 (a name, not a secret)
+ACCESS_TOKEN = "TWITTER_ACCESS_TOKEN"  # noqa: S105
+ACCESS_TOKEN_SECRET = "TWITTER_ACCESS_TOKEN_SECRET"  # noqa: S105
+CREDENTIAL_NAMES = (CONSUMER_KEY, CONSUMER_SECRET, ACCESS_TOKEN, ACCESS_TOKEN_SECRET)
+
+API_BASE_URL = "TWITTER_API_BASE_URL"
+X_API_ROOT = "https://api.x.com"  # the host X documents
+X_API_ROOTS = (X_API_ROOT, "https://api.twitter.com")  # tokens work at both
 
 ENVIRONMENT = "the environment"
 
 
 @dataclass(frozen=True)
 class Credentials:
-    """The app's key and secret and the bot account's token and secret."""
+    """The app's key and secret, the bot account's token and secret, and the
+    API root they work at (tokens only work with the API that issued them)."""
 
     consumer_key: str
     consumer_secret: str
     access_token: str
     access_token_secret: str
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
+    base_url: str = X_API_ROOT
 
     def __repr__(self) -> str:
         # Never show a secret, not even in a traceback or a debugger.
@@ -54,7 +61,8 @@ class Settings:
     env_file: Path | None
 
     def credentials(self) -> Credentials:
-        """The four credentials, or one error naming every missing one."""
+        """The four credentials and their API root, or one error naming every
+        missing credential."""
         missing = [name for name in CREDENTIAL_NAMES if not self.values.get(name)]
         if missing:
             raise MissingCredentialsError(
@@ -68,6 +76,7 @@ class Settings:
             access_token=self.values[ACCESS_TOKEN],
             access_token_secret=self.values[ACCESS_TOKEN_SECRET],
             sources={name: self.sources[name] for name in CREDENTIAL_NAMES},
+            base_url=self.api_base_url(),
         )
 
     def api_base_url(self) -> str:
@@ -78,16 +87,6 @@ class Settings:
         if self.env_file is None:
             return f"{ENVIRONMENT}; no .env in {Path.cwd()} or its parents"
         return f"{ENVIRONMENT} and {self.env_file}"
-
-
-def find_env_file(start: Path | None = None) -> Path | None:
-    """The nearest ``.env`` in ``start`` (default: the current directory) or above."""
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        candidate = folder / ".env"
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 def load_settings(
@@ -101,22 +100,15 @@ def load_settings(
     A given ``env_file`` that does not exist is an error, unless
     ``must_exist`` is false (``auth`` creates it).
     """
-    from dotenv import dotenv_values
-
     environ = os.environ if environ is None else environ
-    if env_file is not None:
-        path: Path | None = Path(env_file)
-        if must_exist and not path.is_file():
-            raise ConfigError(f"no such env file: {path}")
-    else:
-        path = find_env_file()
-
+    path = find_env_file() if env_file is None else Path(env_file)
+    if env_file is not None and must_exist and not Path(env_file).is_file():
+        raise ConfigError(f"no such env file: {env_file}")
     values: dict[str, str] = {}
     sources: dict[str, str] = {}
     if path is not None and path.exists():
         try:
-            # No ${NAME} expansion: a secret may contain "${", and it is
-            # read back exactly as it was written.
+            # No ${NAME} expansion: a secret may contain "${".
             file_values = dotenv_values(path, encoding="utf-8", interpolate=False)
         except (OSError, UnicodeDecodeError) as error:
             raise ConfigError(
@@ -131,6 +123,15 @@ def load_settings(
             values[name] = environ[name]
             sources[name] = ENVIRONMENT
     return Settings(values=values, sources=sources, env_file=path)
+
+
+def find_env_file(start: Path | None = None) -> Path | None:
+    """The nearest ``.env`` in ``start`` (default: the current folder) or above."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / ".env").is_file():
+            return folder / ".env"
+    return None
 
 
 def checked_base_url(url: str) -> str:
@@ -153,16 +154,14 @@ def checked_base_url(url: str) -> str:
 
 
 def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
 
 
 def describe_sources(sources: Mapping[str, str]) -> str:
-    """Say which variables came from where, e.g. for a rejected-credentials error."""
+    """Which variables came from where: ``A, B from .env; C from the environment``."""
     by_source: dict[str, list[str]] = {}
     for name, source in sources.items():
         by_source.setdefault(source, []).append(name)
