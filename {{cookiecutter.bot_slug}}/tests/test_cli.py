@@ -193,6 +193,25 @@ def test_whoami_on_an_answer_without_a_username_exits_1_with_one_line(
     assert "X's answer to GET /2/users/me made no sense" in err
 
 
+@pytest.mark.parametrize(
+    "answer",
+    [{"body": "<html>Created</html>"}, {"json": {"errors": [{"message": "?"}]}}],
+    ids=["not-json", "no-data"],
+)
+def test_post_on_an_accepted_answer_without_an_id_exits_1_and_is_not_retried(
+    capsys, credentials_in_env, x_api, answer
+):
+    x_api.post(TWEETS_URL, status=201, **answer)
+
+    exit_code, out, err = run_cli(capsys, "post", "hi")
+
+    assert exit_code == 1
+    assert out == ""
+    assert_one_error_line(err)
+    assert "the post may have been made" in err
+    assert len(x_api.calls) == 1
+
+
 # --- usage --------------------------------------------------------------------
 
 

@@ -20,7 +20,7 @@ from {{ cookiecutter.package_name }}.length import (
     weighted_length,
 )
 from {{ cookiecutter.package_name }}.posting import (
-    check_length,
+    check_text,
 )
 
 VALIDATE_YML = Path(__file__).parent / "data" / "validate.yml"
@@ -36,9 +36,9 @@ LINKS_WITHOUT_PROTOCOL = CONFORMANCE["urls_without_protocol"]
 
 
 def is_accepted(text):
-    """True when check_length lets the text through."""
+    """True when check_text lets the text through."""
     try:
-        check_length(text)
+        check_text(text)
     except TextLengthError:
         return False
     return True
@@ -53,7 +53,7 @@ def test_weighted_length_matches_twitter_text(case):
 
 
 @pytest.mark.parametrize("case", V3_CASES, ids=V3_IDS)
-def test_check_length_accepts_exactly_the_valid_texts(case):
+def test_check_text_accepts_exactly_the_valid_texts(case):
     assert is_accepted(case["text"]) == case["expected"]["valid"]
 
 
@@ -70,17 +70,17 @@ def test_a_domain_without_https_is_a_link(case):
 
 
 def test_280_ascii_characters_fit():
-    check_length("x" * 280)
+    check_text("x" * 280)
 
 
 def test_281_ascii_characters_are_too_long():
     with pytest.raises(TextLengthError):
-        check_length("x" * 281)
+        check_text("x" * 281)
 
 
 def test_too_long_message_gives_the_weighted_length_and_the_limit():
     with pytest.raises(TextLengthError) as caught:
-        check_length("猫" * 141)
+        check_text("猫" * 141)
 
     assert "282" in str(caught.value)
     assert "280" in str(caught.value)
@@ -150,12 +150,12 @@ def test_text_is_nfc_normalized_first():
 )
 def test_blank_text_is_refused(text):
     with pytest.raises(TextLengthError):
-        check_length(text)
+        check_text(text)
 
 
 def test_invalid_character_is_refused():
     with pytest.raises(TextLengthError) as caught:
-        check_length("hello \ufffe")
+        check_text("hello \ufffe")
 
     assert "U+FFFE" in str(caught.value)
 
@@ -164,7 +164,7 @@ def test_text_that_normalization_makes_too_long_is_refused_without_counting():
     text = "\ufb2c" * 1500  # NFC makes each of these three code points
 
     with pytest.raises(TextLengthError) as caught:
-        check_length(text)
+        check_text(text)
 
     assert "4500 characters" in str(caught.value)
 
@@ -172,7 +172,7 @@ def test_text_that_normalization_makes_too_long_is_refused_without_counting():
 @pytest.mark.parametrize("text", ["caf\udce9", "\ud83d half an emoji"])
 def test_lone_surrogates_are_refused(text):
     with pytest.raises(InputError) as caught:
-        check_length(text)
+        check_text(text)
 
     assert "not valid Unicode" in str(caught.value)
 
@@ -182,6 +182,6 @@ def test_far_too_long_text_is_refused_without_counting():
     text = "a." * (MAX_CHARACTERS // 2 + 1)
 
     with pytest.raises(TextLengthError) as caught:
-        check_length(text)
+        check_text(text)
 
     assert f"{len(text)} characters" in str(caught.value)

@@ -1,7 +1,7 @@
 """The ``{{ cookiecutter.bot_slug }}`` command: post, whoami, auth, doctor, guard.
 
 Each failure is one line on stderr and an exit code: 0 done, 1 X refused or
-failed, 2 bad usage, input or configuration.
+failed (or guard stopped a commit), 2 bad usage, input or configuration.
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def run_post(args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
         settings=load_settings(args.env_file),
     )
-    if posted.id is None:
+    if args.dry_run:
         print("Dry run: the text fits and the credentials are set; nothing was sent.")
     else:
         print(f"Posted {posted.id}: {posted.url}")
@@ -143,7 +143,7 @@ def run_guard(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return int(args.run(args))
+        return args.run(args)  # type: ignore[no-any-return]
     except BotError as error:
         print(f"{COMMAND}: error: {error}", file=sys.stderr)
         return error.exit_code

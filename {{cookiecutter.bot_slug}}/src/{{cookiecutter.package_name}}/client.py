@@ -57,17 +57,19 @@ class Client:
     def post(self, text: str) -> str:
         """Post ``text`` (``POST /2/tweets``); return the new post's id."""
         answer = self.call(lambda api: api.create_tweet(text=text, user_auth=True))
-        return str(answer.json()["data"]["id"])
+        return data_field(
+            answer,
+            "id",
+            "X's answer to POST /2/tweets made no sense, so the post may have been "
+            "made: look at the bot's profile before posting it again",
+        )
 
     def me(self) -> Account:
         """Who the token belongs to (``GET /2/users/me``)."""
         answer = self.call(lambda api: api.get_me(user_auth=True))
-        try:
-            username = str(answer.json()["data"]["username"])
-        except (ValueError, KeyError, TypeError):
-            raise XError(
-                "X's answer to GET /2/users/me made no sense: try again"
-            ) from None
+        username = data_field(
+            answer, "username", "X's answer to GET /2/users/me made no sense: try again"
+        )
         return Account(username, answer.headers.get("x-access-level", ""))
 
     def call(self, request: Callable[[tweepy.Client], Response]) -> Response:
@@ -82,7 +84,7 @@ class Client:
             access_token_secret=self.credentials.access_token_secret,
             return_type=requests.Response,  # X's answer as it is
         )
-        api.session = self.session
+        api.session = self.session  # instead of tweepy's own requests.Session
         try:
             return request(api)
         except tweepy.HTTPException as error:
@@ -157,6 +159,14 @@ def refusal(error: tweepy.HTTPException, sources: Mapping[str, str]) -> BotError
     return XError(f"X refused the request ({status}): {detail or 'no details'}.")
 
 
+def data_field(answer: Response, name: str, nonsense: str) -> str:
+    """``data.<name>`` of X's JSON answer; XError(``nonsense``) if it has none."""
+    try:
+        return str(answer.json()["data"][name])
+    except (ValueError, KeyError, TypeError):
+        raise XError(nonsense) from None
+
+
 def problem_type(response: Response) -> str:
     try:
         body = response.json()
@@ -172,11 +182,10 @@ def rate_limited(headers: Mapping[str, str]) -> RateLimitedError:
     a 24-hour cap is what ran out, its own reset, hours away, is the one
     that counts.
     """
-    for cap, whose in DAILY_CAPS.items():
-        if headers.get(f"{cap}-remaining") == "0":
-            limit = f"X's 24-hour posting limit for {whose}"
-            reset, window = headers.get(f"{cap}-reset"), "24 hours"
-            break
+    used_up = [cap for cap in DAILY_CAPS if headers.get(f"{cap}-remaining") == "0"]
+    if used_up:
+        limit = f"X's 24-hour posting limit for {DAILY_CAPS[used_up[0]]}"
+        reset, window = headers.get(f"{used_up[0]}-reset"), "24 hours"
     else:
         limit = "X's rate limit"
         reset, window = headers.get("x-rate-limit-reset"), "15 minutes"

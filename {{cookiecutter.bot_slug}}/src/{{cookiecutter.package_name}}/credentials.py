@@ -30,7 +30,6 @@ CREDENTIAL_NAMES = (CONSUMER_KEY, CONSUMER_SECRET, ACCESS_TOKEN, ACCESS_TOKEN_SE
 
 API_BASE_URL = "TWITTER_API_BASE_URL"
 X_API_ROOT = "https://api.x.com"  # the host X documents
-X_API_ROOTS = (X_API_ROOT, "https://api.twitter.com")  # tokens work at both
 
 ENVIRONMENT = "the environment"
 
@@ -125,9 +124,9 @@ def load_settings(
     return Settings(values=values, sources=sources, env_file=path)
 
 
-def find_env_file(start: Path | None = None) -> Path | None:
-    """The nearest ``.env`` in ``start`` (default: the current folder) or above."""
-    here = (start or Path.cwd()).resolve()
+def find_env_file() -> Path | None:
+    """The nearest ``.env`` in the current folder or above."""
+    here = Path.cwd().resolve()
     for folder in (here, *here.parents):
         if (folder / ".env").is_file():
             return folder / ".env"

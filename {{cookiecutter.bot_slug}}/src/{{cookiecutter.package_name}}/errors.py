@@ -2,7 +2,8 @@
 
 The command line prints ``str(error)`` as one line and exits with
 ``error.exit_code``: 2 for bad input or configuration, 1 when X refused or
-failed. Messages never contain a credential value.
+failed (or ``guard`` stopped a commit). Messages never contain a credential
+value.
 """
 
 from __future__ import annotations

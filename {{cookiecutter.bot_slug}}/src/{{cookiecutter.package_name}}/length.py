@@ -36,8 +36,9 @@ LIGHT_RANGES = ((0x0000, 0x10FF), (0x2000, 0x200D), (0x2010, 0x201F), (0x2032, 0
 # Bare (c) and (R) signs are characters unless U+FE0F makes them emoji.
 TEXT_STYLE = ("\u00a9", "\u00ae")
 # X refuses a post holding any of these.
-INVALID_CHARACTERS = re.compile("[\ufffe\ufeff\uffff]")
-# Text that is no Unicode: undecodable bytes from argv or stdin, or "\udc80"
+INVALID = r"\ufffe\ufeff\uffff"
+INVALID_CHARACTERS = re.compile(f"[{INVALID}]")
+# Text that is not Unicode: undecodable bytes from argv or stdin, or "\udc80"
 # escapes in JSON, arrive as lone surrogates.
 LONE_SURROGATES = re.compile("[\ud800-\udfff]")
 
@@ -83,7 +84,6 @@ def character_weight(character: str) -> int:
 PUNCTUATION = r"!'#%&()*+,\\\-./:;<=>?@\[\]^_{|}~$"
 SPACES = r"\t-\r \x85\xa0\u1680\u180e\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 DIRECTIONAL = r"\u202a-\u202e\u061c\u200e\u200f\u2066-\u2069"
-INVALID = r"\ufffe\ufeff\uffff"
 LATIN_ACCENTS = (
     r"\xc0-\xd6\xd8-\xf6\xf8-\xff\u0100-\u024f\u0253\u0254\u0256\u0257\u0259"
     r"\u025b\u0263\u0268\u026f\u0272\u0289\u028b\u02bb\u0300-\u036f\u1e00-\u1eff"

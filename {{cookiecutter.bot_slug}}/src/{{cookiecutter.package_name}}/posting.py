@@ -13,13 +13,14 @@ from .length import (
     LONE_SURROGATES,
     MAX_CHARACTERS,
     MAX_WEIGHTED_LENGTH,
+    URL_WEIGHT,
     weighted_length,
 )
 
 
 @dataclass(frozen=True)
 class Posted:
-    """What X made of a post: its id and web address (both None on a dry run)."""
+    """A post: its text, and the id and web address X gave it (None on a dry run)."""
 
     text: str
     id: str | None = None
@@ -29,24 +30,23 @@ class Posted:
 def post(
     text: str, *, dry_run: bool = False, settings: Settings | None = None
 ) -> Posted:
-    """Post ``text`` as the bot and return what X made of it.
+    """Post ``text`` as the bot and return the post.
 
-    The length is checked first, then the credentials (environment, then
+    The text is checked first, then the credentials (environment, then
     ``.env``) and the API root; a dry run stops there. Raises a ``BotError``
     subclass with a message saying what to do.
     """
-    check_length(text)
-    settings = settings or load_settings()
-    client = Client(settings.credentials())
+    check_text(text)
+    credentials = (settings or load_settings()).credentials()
     if dry_run:
         return Posted(text)
-    post_id = client.post(text)
+    post_id = Client(credentials).post(text)
     # The canonical x.com/<username>/status/<id> would cost a request for the
     # username; X redirects this form to it.
     return Posted(text, post_id, f"https://x.com/i/status/{post_id}")
 
 
-def check_length(text: str) -> None:
+def check_text(text: str) -> None:
     """Raise an InputError unless X would accept the text: not blank, valid
     Unicode without a character X refuses, and at most 280 weighted."""
     if not text.strip():
@@ -61,17 +61,17 @@ def check_length(text: str) -> None:
             "the text contains a character X refuses (U+FFFE, U+FEFF or U+FFFF): "
             "remove it."
         )
-    text = unicodedata.normalize("NFC", text)  # as X counts it
-    if len(text) > MAX_CHARACTERS:
+    characters = len(unicodedata.normalize("NFC", text))  # as X counts them
+    if characters > MAX_CHARACTERS:
         raise TextLengthError(
-            f"the text is too long: {len(text)} characters, and the bot counts "
-            f"texts of at most {MAX_CHARACTERS} (X allows 280 weighted, a link "
-            "counting 23): shorten it."
+            f"the text is too long: {characters} characters, and the bot counts "
+            f"texts of at most {MAX_CHARACTERS} (X allows {MAX_WEIGHTED_LENGTH} "
+            f"weighted, a link counting {URL_WEIGHT}): shorten it."
         )
     length = weighted_length(text)
     if length > MAX_WEIGHTED_LENGTH:
         raise TextLengthError(
             f"the text is too long: {length} weighted characters, X allows "
-            f"{MAX_WEIGHTED_LENGTH} (links count 23, emoji and CJK characters "
-            "2): shorten it."
+            f"{MAX_WEIGHTED_LENGTH} (links count {URL_WEIGHT}, emoji and CJK "
+            "characters 2): shorten it."
         )

@@ -75,6 +75,7 @@ def assignment(name: str, value: str) -> str:
 def write_private(path: Path, text: str) -> None:
     """Atomically replace ``path`` with ``text``, mode 0600."""
     target = path.resolve()  # through a symlink, not over it
+    # mkstemp creates the file for its owner only (0600), before anything is in it.
     descriptor, temporary = tempfile.mkstemp(
         prefix=".env.", suffix=".tmp", dir=target.parent
     )
@@ -83,7 +84,6 @@ def write_private(path: Path, text: str) -> None:
             file.write(text)
             file.flush()
             os.fsync(file.fileno())
-        os.chmod(temporary, 0o600)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

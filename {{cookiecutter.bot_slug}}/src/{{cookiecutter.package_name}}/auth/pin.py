@@ -33,7 +33,7 @@ from ..credentials import (
     COMMAND,
     CONSUMER_KEY,
     CONSUMER_SECRET,
-    X_API_ROOTS,
+    X_API_ROOT,
     Credentials,
     Settings,
     describe_sources,
@@ -45,6 +45,8 @@ if TYPE_CHECKING:
     from requests import Response
 
 PIN_TRIES = 3
+# X's roots: api.twitter.com still answers, and tokens work at both.
+X_API_ROOTS = (X_API_ROOT, "https://api.twitter.com")
 # What X answers (403, XML) when the app has no callback URL set.
 CALLBACK_NOT_APPROVED = 'code="415"'
 
@@ -53,7 +55,7 @@ CALLBACK_NOT_APPROVED = 'code="415"'
 class AppKeys:
     """The app's API key and secret, and where each came from."""
 
-    key: str
+    key: str = field(repr=False)
     secret: str = field(repr=False)
     sources: dict[str, str] = field(default_factory=dict)
 
@@ -109,12 +111,12 @@ def app_keys(
     ask_secret: Callable[[str], str],
 ) -> AppKeys:
     """The app's key and secret from the environment or ``.env``, else asked."""
-    key = None if ask_new else settings.values.get(CONSUMER_KEY)
-    secret = None if ask_new else settings.values.get(CONSUMER_SECRET)
+    known = {} if ask_new else settings.values
+    key, secret = known.get(CONSUMER_KEY), known.get(CONSUMER_SECRET)
     sources = {
         name: settings.sources[name]
         for name in (CONSUMER_KEY, CONSUMER_SECRET)
-        if not ask_new and settings.values.get(name)
+        if known.get(name)
     }
     if key and secret:
         print(f"Using the app's API key ...{key[-4:]} ({describe_sources(sources)}).")

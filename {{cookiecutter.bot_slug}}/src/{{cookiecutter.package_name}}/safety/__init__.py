@@ -1,2 +1,3 @@
 """The safety kit: ``doctor`` checks the credential layout, ``guard`` stops a
-commit that holds a credential value. The bot itself never imports it."""
+commit that holds a credential value. The core (posting and what it uses)
+never imports it."""

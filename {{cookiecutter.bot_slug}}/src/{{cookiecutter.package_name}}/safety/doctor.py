@@ -278,7 +278,4 @@ def check_credentials_with_x(settings: Settings) -> Iterator[Check]:
 
 def shown(path: Path) -> str:
     """``path`` relative to the current folder when it is inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    return relative_path(path, Path.cwd()) or str(path)
