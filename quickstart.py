@@ -18,6 +18,10 @@ import subprocess
 import sys
 import venv
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sandbox import Sandbox  # imported once .venv has its requirements
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
@@ -27,6 +31,12 @@ AUTO_BOT_NAME = "Sandbox Bot"
 # What the quick start imports once in .venv: the sandbox (which judges posts
 # with the bot's own length rule), cookiecutter and pexpect.
 SELF_TEST = "import cookiecutter.main, pexpect, sandbox.routes"
+# Runs the bot's package from src/ (argv: src, package, arguments), as the
+# post-gen hook does. Not PYTHONPATH: a ":" in the path would split it.
+RUN_FROM_SOURCE = (
+    "import runpy, sys; sys.path.insert(0, sys.argv.pop(1)); "
+    "runpy.run_module(sys.argv.pop(1), run_name='__main__', alter_sys=True)"
+)
 
 
 def venv_python() -> Path:
@@ -75,14 +85,7 @@ def main(argv: list[str]) -> int:
 
 
 def run(auto: bool, port: int) -> int:
-    from sandbox import Sandbox
-
-    sandbox = Sandbox(port=port)
-    try:
-        sandbox.start()
-    except OSError:
-        sandbox = Sandbox(port=0)  # the usual port is taken: any free one
-        sandbox.start()
+    sandbox = start_sandbox(port)
     os.environ.update(
         TWITTER_API_BASE_URL=sandbox.base_url,
         TWITTER_CONSUMER_KEY=sandbox.consumer_key,
@@ -95,15 +98,33 @@ def run(auto: bool, port: int) -> int:
         if project is None:
             return 1
         posted = first_post(project)
-        print(f"\nPosts in the sandbox: {sandbox.base_url}/")
+        print(f"\nYour bot is in {project}; its posts are on {sandbox.base_url}/")
         if posted and not auto:
-            print(
-                f"The sandbox stays up for more tries (cd {project}); Ctrl-C stops it."
-            )
+            print("The sandbox stays up for more tries; Ctrl-C stops it.")
             wait_for_ctrl_c()
+        print(
+            "The sandbox has stopped, and with it the bot's tokens: it keeps "
+            "everything in memory. To try more, start it again (.venv/bin/python "
+            f"-m sandbox) and authorize the bot again with `{project.name} auth`."
+        )
         return 0 if posted else 1
     finally:
         sandbox.stop()
+
+
+def start_sandbox(port: int) -> Sandbox:
+    """The sandbox on ``port``; on a free port, said so, when that one is taken."""
+    from sandbox import Sandbox
+
+    try:
+        return Sandbox(port=port).start()
+    except OSError as error:
+        sandbox = Sandbox(port=0).start()
+        print(
+            f"Port {port} is not free ({error.strerror}; another sandbox?), "
+            f"so this sandbox runs at {sandbox.base_url} instead."
+        )
+        return sandbox
 
 
 def generate_interactive() -> Path | None:
@@ -149,14 +170,15 @@ def generate_auto() -> Path | None:
 def first_post(project: Path) -> bool:
     """Post as the new bot, with its own command line."""
     package = next(path.name for path in (project / "src").iterdir() if path.is_dir())
-    environment = dict(os.environ, PYTHONPATH=str(project / "src"))
+    environment = dict(os.environ)
     for name in ("TWITTER_CONSUMER_KEY", "TWITTER_CONSUMER_SECRET"):
         environment.pop(name)  # from here on, the bot's .env has everything
     print(f"\n$ cd {project}")
     for arguments in (["whoami"], ["post", f"Hello from {package}, via the sandbox!"]):
         print(f"$ python -m {package} {shlex.join(arguments)}", flush=True)
+        command = [sys.executable, "-c", RUN_FROM_SOURCE, str(project / "src")]
         result = subprocess.run(
-            [sys.executable, "-m", package, *arguments], cwd=project, env=environment
+            [*command, package, *arguments], cwd=project, env=environment
         )
         if result.returncode != 0:
             return False
@@ -169,7 +191,7 @@ def wait_for_ctrl_c() -> None:
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
-        print("\nSandbox stopped.")
+        print()
 
 
 if __name__ == "__main__":

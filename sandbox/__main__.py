@@ -1,10 +1,17 @@
 """``python -m sandbox``: run the X sandbox until Ctrl-C."""
 
 import argparse
+import errno
 import sys
 import threading
 
 from sandbox import Sandbox
+
+
+def port_number(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0 to 65535)")
+    return int(text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -14,7 +21,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1")
     parser.add_argument(
-        "--port", type=int, default=8765, help="default: 8765; 0 picks a free port"
+        "--port",
+        type=port_number,
+        default=8765,
+        help="default: 8765; 0 picks a free port",
     )
     parser.add_argument(
         "--strict-host",
@@ -30,8 +40,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         sandbox.start()
     except OSError as error:
-        print(f"Cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
-        return 1
+        fix = "choose another --host or --port"
+        if error.errno == errno.EADDRINUSE:
+            fix = (
+                "another program (another sandbox?) uses that port: choose "
+                "another with --port (--port 0 picks a free one)"
+            )
+        reason = error.strerror or error.__class__.__name__
+        where = f"{args.host}:{args.port}"
+        print(
+            f"{parser.prog}: error: cannot listen on {where} ({reason}): {fix}.",
+            file=sys.stderr,
+        )
+        return 2
     try:
         url = sandbox.base_url
         print(f"X sandbox running at {url} (posts made: {url}/)")

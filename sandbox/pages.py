@@ -45,16 +45,32 @@ Nothing here reaches X.</header>
 
 
 def home_page(posts: list[Post]) -> bytes:
-    """Every post made through the sandbox, newest first."""
-    items = "\n".join(
-        f'<div class="post"><div class="meta">@{escape(post.username)} &middot; '
-        f"id {escape(post.id)} &middot; {escape(post.created_at)}</div>"
-        f"{escape(post.text)}</div>"
-        for post in reversed(posts)
-    )
+    """Every post made through the sandbox, newest first, each linking to its page."""
+    items = "\n".join(_post_html(post) for post in reversed(posts))
     if not posts:
         items = "<p>No posts yet.</p>"
     return _page("X sandbox: posts", f"<h1>Posts</h1>\n{items}", refresh_seconds=5)
+
+
+def post_page(post: Post) -> bytes:
+    body = f'{_post_html(post)}\n<p><a href="/">All posts</a></p>'
+    return _page(f"@{post.username} on the X sandbox", body)
+
+
+def missing_post_page(post_id: str) -> bytes:
+    body = f"""<h1>This post doesn't exist</h1>
+<p>No post has the id {escape(post_id)}: it was deleted, or made before the
+sandbox last started (it keeps posts in memory only).</p>
+<p><a href="/">All posts</a></p>"""
+    return _page("Post not found", body)
+
+
+def _post_html(post: Post) -> str:
+    return (
+        f'<div class="post"><div class="meta">@{escape(post.username)} &middot; '
+        f'<a href="/i/status/{escape(post.id)}">id {escape(post.id)}</a> &middot; '
+        f"{escape(post.created_at)}</div>{escape(post.text)}</div>"
+    )
 
 
 def authorize_page(

@@ -26,6 +26,7 @@ from sandbox.wire import Reply
 APP_NAME = "Sandbox App"
 HANDLE = re.compile(r"[A-Za-z0-9_]{1,15}")  # what X allows in a @handle
 DELETE_TWEET = re.compile(r"/2/tweets/(\d+)")
+STATUS_PAGE = re.compile(r"/i/status/(\d+)")  # the path of a post's x.com link
 DAY = 24 * 3600
 
 
@@ -70,6 +71,9 @@ def handle(state: SandboxState, request: Incoming) -> Reply:
     match = DELETE_TWEET.fullmatch(request.path)
     if request.method == "DELETE" and match:
         return delete_tweet(state, request, match.group(1))
+    match = STATUS_PAGE.fullmatch(request.path)
+    if request.method == "GET" and match:
+        return status_page(state, match.group(1))
     return Reply(404, wire.PAGE_DOES_NOT_EXIST)
 
 
@@ -353,6 +357,15 @@ def delete_tweet(state: SandboxState, request: Incoming, tweet_id: str) -> Reply
 
 def home(state: SandboxState, request: Incoming) -> Reply:
     return Reply(200, pages.home_page(state.posts()), wire.HTML)
+
+
+def status_page(state: SandboxState, post_id: str) -> Reply:
+    """One post's page, at the path of its x.com link (``/i/status/<id>``), so
+    a bot pointed at the sandbox links to the post on the sandbox."""
+    post = state.find_post(post_id)
+    if post is None:
+        return Reply(404, pages.missing_post_page(post_id), wire.HTML)
+    return Reply(200, pages.post_page(post), wire.HTML)
 
 
 def control_state(state: SandboxState, request: Incoming) -> Reply:

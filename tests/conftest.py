@@ -11,6 +11,7 @@ in a pseudo-terminal.
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -74,3 +75,12 @@ def strict_sandbox() -> Iterator[Sandbox]:
     """Accepts only signatures made for the URL requested."""
     with Sandbox(port=0, public_roots=False) as running:
         yield running
+
+
+@pytest.fixture
+def busy_port() -> Iterator[int]:
+    """A loopback port another program listens on."""
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        yield other.getsockname()[1]

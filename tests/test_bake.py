@@ -7,9 +7,8 @@ What cookiecutter does with Jinja-looking answers (checked below):
   cookiecutter.json and is *rendered as a Jinja template* like every default:
   ``{{ 7 * 7 }} {% raw %}`` becomes ``"49 "`` (an unterminated ``{% raw %}``
   at the very end swallows nothing; anywhere else it is a
-  TemplateSyntaxError before anything is written). The derived slug ``49``
-  then fails the pre-generation check, so such a bake needs an explicit
-  ``bot_slug``/``package_name``. To pass literal braces as extra context,
+  TemplateSyntaxError before anything is written). The names derived from it
+  are then ``49`` and ``bot_49``. To pass literal braces as extra context,
   wrap them in ``{% raw %}...{% endraw %}``.
 - An answer typed at the prompt is kept literally (only the default shown in
   the prompt is rendered), and values are never rendered a second time when
@@ -18,10 +17,12 @@ What cookiecutter does with Jinja-looking answers (checked below):
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import re
 import subprocess
 import sys
+import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,8 +33,7 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
 import pytest
-from cookiecutter.exceptions import FailedHookException
-from helpers import CREDENTIAL_NAMES, TEMPLATE_DIR, git, project_of, run
+from helpers import CREDENTIAL_NAMES, TEMPLATE_DIR, git, load_hook, project_of, run
 
 from sandbox.length import RULE_FILE
 
@@ -72,6 +72,13 @@ CASES = {
         "neighbourhood-weather-and-tide-announcements-bot",
         "neighbourhood_weather_and_tide_announcements_bot",
     ),
+    # A command may start with a digit, a Python name may not.
+    "starts-with-a-digit": Case(
+        {"bot_name": "24/7 News Bot"},
+        "24/7 News Bot",
+        "24-7-news-bot",
+        "bot_24_7_news_bot",
+    ),
     "non-ascii": Case(
         {"bot_name": "Café Ünïcode 🤖 Bot"},
         "Café Ünïcode 🤖 Bot",
@@ -88,6 +95,10 @@ CASES = {
         "49 ",
         "jinja-bot",
         "jinja_bot",
+    ),
+    # The names are derived from the rendered name.
+    "jinja-rendered-into-the-names": Case(
+        {"bot_name": "{{ 7 * 7 }} {% raw %}"}, "49 ", "49", "bot_49"
     ),
     # What a typed answer amounts to: the braces reach the files as text.
     "jinja-kept-literal": Case(
@@ -236,12 +247,6 @@ def test_ruff_is_clean_on_the_baked_project(baked, command: list[str]) -> None:
         [sys.executable, "-m", "ruff", *command, "--no-cache"], cwd=project, timeout=120
     )
     assert result.returncode == 0, result.stdout + result.stderr
-
-
-def test_jinja_in_extra_context_that_makes_a_bad_slug_is_refused(cookies) -> None:
-    """``{{ 7 * 7 }}`` renders to 49; the derived package name 49 is refused."""
-    result = cookies.bake(extra_context={"bot_name": "{{ 7 * 7 }} {% raw %}"})
-    assert isinstance(result.exception, FailedHookException)
 
 
 def test_answers_typed_at_the_prompt_are_not_rendered(cli_env, tmp_path: Path) -> None:
@@ -398,3 +403,70 @@ def test_console_command_is_installed(installed: Installed) -> None:
     result = run_installed(installed, command, "--help")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "post" in result.stdout
+
+
+def top_level_modules(distribution: importlib.metadata.Distribution) -> set[str]:
+    """The names that a distribution's installed files make importable."""
+    modules = set()
+    for file in distribution.files or ():
+        top = file.parts[0]
+        if top in ("..", "__pycache__") or top.endswith((".dist-info", ".data")):
+            continue  # scripts in bin/, and metadata
+        if len(file.parts) > 1:
+            modules.add(top)
+        elif file.suffix in (".py", ".so", ".pyd"):
+            modules.add(top.split(".")[0])
+    return modules
+
+
+def normalized(distribution_name: str) -> str:
+    return re.sub(r"[-_.]+", "-", distribution_name).lower()
+
+
+@pytest.mark.slow
+def test_every_name_the_install_brings_is_refused_for_the_bot(
+    installed: Installed,
+) -> None:
+    """The pre-generation hook's lists of names hold what a fresh venv with the
+    bot and its test extras holds: distributions, modules and commands."""
+    rules = load_hook("pre_gen_project")
+    venv = str(installed.bin.parent)
+    site_packages = sysconfig.get_path("purelib", vars={"base": venv, "platbase": venv})
+    dependencies = [
+        distribution
+        for distribution in importlib.metadata.distributions(path=[site_packages])
+        if normalized(distribution.metadata["Name"]) != "acme-bot"
+    ]
+    assert len(dependencies) > 10, site_packages
+    distributions = {normalized(d.metadata["Name"]) for d in dependencies}
+    modules = set().union(*map(top_level_modules, dependencies))
+    commands = {
+        path.name.removesuffix(".exe").lower()
+        for path in installed.bin.iterdir()
+        if rules.SLUG_PATTERN.fullmatch(path.name.removesuffix(".exe"))
+    } - {"acme-bot"}
+    assert distributions - rules.DEPENDENCY_DISTRIBUTIONS == set()
+    assert modules - rules.DEPENDENCY_MODULES == set()
+    assert commands - rules.COMMANDS == set()
+
+
+@pytest.mark.slow
+def test_the_longest_names_accepted_still_install(
+    cookies, tmp_path: Path, cli_env
+) -> None:
+    """pip names files after the bot: the longest accepted names must fit."""
+    longest = load_hook("pre_gen_project").LONGEST_NAME
+    slug, package = "a" * longest, "b" * longest
+    answers = {"bot_slug": slug, "package_name": package}
+    project = project_of(cookies.bake(extra_context=answers))
+    result = run([sys.executable, "-m", "venv", tmp_path], cwd=tmp_path, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    bin_dir = tmp_path / ("Scripts" if os.name == "nt" else "bin")
+    result = run(
+        [bin_dir / "python", "-m", "pip", "install", "-q", "--no-deps", "-e", "."],
+        cwd=project,
+        env={**cli_env, "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
+        timeout=300,
+    )
+    assert result.returncode == 0, tail(result.stdout + result.stderr)
+    assert (bin_dir / (slug + (".exe" if os.name == "nt" else ""))).is_file()

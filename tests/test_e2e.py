@@ -25,6 +25,12 @@ from sandbox import Sandbox
 from sandbox.person import approve
 
 LINK = r"(http://127\.0\.0\.1:\d+/oauth/authorize\?\S+)"
+AUTH_COMMAND = re.compile(r"acme-bot auth(?: --[\w=@-]+)*")
+
+
+def auth_commands(seen: str) -> set[str]:
+    """The different ways of running `auth` the person was told about."""
+    return set(AUTH_COMMAND.findall(seen))
 
 
 @pytest.fixture
@@ -144,7 +150,8 @@ def test_typed_app_keys_and_right_pin_give_a_working_private_env(
     assert (whoami.returncode, whoami.stdout) == (0, "@acme_bot\n")
     posted = run_bot(project, "post", "Hello from the sandbox")
     assert posted.returncode == 0, posted.stderr
-    assert re.fullmatch(r"Posted (\d+): https://x\.com/i/status/\1\n", posted.stdout)
+    sandbox_link = rf"Posted (\d+): {re.escape(strict_sandbox.base_url)}/i/status/\1\n"
+    assert re.fullmatch(sandbox_link, posted.stdout)
     assert [p["text"] for p in strict_sandbox.posts] == ["Hello from the sandbox"]
 
 
@@ -182,8 +189,9 @@ def test_rejected_app_key_keeps_the_project_and_says_how_to_fix_it(
 
     assert child.exitstatus == 0
     assert "rejected the app's API key and secret" in seen
-    assert "--new-app-keys" in seen
-    assert "finish later with `acme-bot auth`" in seen
+    # One command to finish with, in the error and in the next steps alike.
+    assert auth_commands(seen) == {"acme-bot auth --new-app-keys"}
+    assert "  acme-bot auth --new-app-keys " in seen.split("Next steps:")[1]
     assert "fake-unknown-api-secret" not in seen
     assert_project_kept_without_env(tmp_path / "acme-bot", seen)
 
@@ -199,7 +207,8 @@ def test_app_without_a_callback_url_is_told_how_to_set_one(
     assert child.exitstatus == 0
     assert "callback URL not approved" in seen
     assert "User authentication settings" in seen
-    assert "finish later with `acme-bot auth`" in seen
+    assert auth_commands(seen) == {"acme-bot auth"}
+    assert "  acme-bot auth " in seen.split("Next steps:")[1]
     assert_project_kept_without_env(tmp_path / "acme-bot", seen)
 
 
@@ -303,6 +312,35 @@ def test_cookiecutter_without_tweepy_sets_up_the_bots_venv(
     assert bot.exists()
     made_by_uv = "uv = " in (project / ".venv" / "pyvenv.cfg").read_text()
     assert made_by_uv == (installer == "uv")
+    # The printed step installs the test tools into the bot's .venv, which
+    # has no pip when uv made it.
+    install = {
+        "pip": ".venv/bin/pip install -e '.[test]'",
+        "uv": "uv pip install --python .venv -e '.[test]'",
+    }[installer]
+    assert f"  {install} " in seen.split("Next steps:")[1]
+    installed = run(
+        ["sh", "-c", install],
+        cwd=project,
+        env=clean_environ(PATH=environment["PATH"]),
+        timeout=300,
+    )
+    assert installed.returncode == 0, installed.stderr
+    assert (project / ".venv" / "bin" / "pytest").exists()
+
+    # The bot's README, "Try it without X": the bot's own Python runs the
+    # sandbox from the template's folder.
+    with subprocess.Popen(
+        [project / ".venv" / "bin" / "python", "-m", "sandbox", "--port", "0"],
+        cwd=TEMPLATE_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    ) as sandbox:
+        assert sandbox.stdout is not None
+        first_line = sandbox.stdout.readline()
+        sandbox.kill()
+    assert first_line.startswith("X sandbox running at http://127.0.0.1:"), first_line
     result = run(
         [bot, "post", "posted from the bot's own venv"],
         cwd=project,

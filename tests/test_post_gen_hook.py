@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
 import tempfile
+import venv
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -43,29 +47,59 @@ def test_the_unrendered_hook_imports_only_the_standard_library() -> None:
     assert result.stdout == "[]\n", result.stderr
 
 
-def test_authorize_now_off_is_a_reason_to_skip(
-    hook: ModuleType, tmp_path: Path
-) -> None:
+def test_authorize_now_off_is_a_reason_to_skip(hook: ModuleType) -> None:
     answers = dict(ANSWERS, authorize_now=False)
-    assert hook.skip_reason(answers, tmp_path) == "authorize_now is off"
+    assert hook.skip_reason(answers) == "authorize_now is off"
 
 
-def test_cruft_regenerating_in_a_temp_folder_skips(
-    hook: ModuleType, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(hook, "stdin_at_end", lambda: False)
-    answers = dict(ANSWERS, _commit="0123abcd")
+@pytest.fixture
+def mkdtemp_folder() -> Iterator[Path]:
+    """A folder like the one cruft diff and cruft update render into."""
     with tempfile.TemporaryDirectory() as folder:
-        reason = hook.skip_reason(answers, Path(folder) / "acme-bot")
-    assert reason is not None and "cruft" in reason
+        yield Path(folder).resolve()
 
 
-def test_cruft_create_in_a_real_folder_authorizes(
-    hook: ModuleType, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("folder", "answers", "regenerating"),
+    [
+        ("mkdtemp", {"_commit": "0123abcd"}, True),  # cruft diff, cruft update
+        ("mkdtemp", {}, False),  # cookiecutter -o "$(python -c ...mkdtemp())"
+        ("under temp", {"_commit": "0123abcd"}, False),  # cruft create -o /tmp/bots
+        ("pytest tmp_path", {"_commit": "0123abcd"}, False),
+        ("home", {"_commit": "0123abcd"}, False),  # cruft create, the usual way
+    ],
+)
+def test_only_cruft_rendering_a_copy_to_compare_counts_as_regenerating(
+    hook: ModuleType,
+    mkdtemp_folder: Path,
+    tmp_path: Path,
+    folder: str,
+    answers: dict[str, str],
+    regenerating: bool,
 ) -> None:
+    parents = {
+        "mkdtemp": mkdtemp_folder,
+        "under temp": Path(tempfile.gettempdir()).resolve() / "bots",
+        "pytest tmp_path": tmp_path,
+        "home": Path.home(),
+    }
+    project = parents[folder] / "acme-bot"
+    assert hook.cruft_regenerating(dict(ANSWERS, **answers), project) is regenerating
+
+
+def test_cruft_regenerating_does_nothing_and_says_nothing(
+    hook: ModuleType,
+    mkdtemp_folder: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    project = mkdtemp_folder / "acme-bot"
+    project.mkdir()
+    monkeypatch.chdir(project)
     monkeypatch.setattr(hook, "stdin_at_end", lambda: False)
-    answers = dict(ANSWERS, _commit="0123abcd")
-    assert hook.skip_reason(answers, Path.home() / "acme-bot") is None
+    hook.main(dict(ANSWERS, _commit="0123abcd"))
+    assert capfd.readouterr() == ("", "")
+    assert list(project.iterdir()) == []  # no .git to show up in cruft's diff
 
 
 @pytest.mark.parametrize(
@@ -120,12 +154,50 @@ def test_without_git_a_note_says_what_to_do(
     assert not (tmp_path / ".git").exists()
 
 
-def test_auth_runs_from_this_interpreter_when_it_has_the_dependencies(
-    hook: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def fake_bot(project: Path, error_line: str = "") -> Path:
+    """A bot package in ``project/src`` whose ``python -m acme_bot`` prints the
+    arguments it got, then ``error_line`` on stderr; it fails when given one."""
+    package = project / "src" / "acme_bot"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "__main__.py").write_text(
+        "import json, sys\n"
+        "print(json.dumps(sys.argv[1:]))\n"
+        f"if {error_line!r}:\n"
+        f"    sys.exit(print({error_line!r}, file=sys.stderr) or 1)\n"
+    )
+    return project
+
+
+@pytest.mark.parametrize("folder", ["plain", "with:colon", "with space"])
+@pytest.mark.parametrize("handle", ["acme_bot", "@acme_bot", "--new-app-keys", "-h"])
+def test_auth_gets_the_handle_as_one_argument_wherever_the_project_is(
+    hook: ModuleType,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+    folder: str,
+    handle: str,
 ) -> None:
+    """The interpreter that runs cookiecutter has the bot's dependencies but not
+    the bot: it runs the bot from src/, whatever characters the path holds."""
+    project = fake_bot(tmp_path / folder / "acme-bot")
     monkeypatch.setattr(hook, "has_requirements", lambda: True)
-    command = hook.auth_command(tmp_path, "acme_bot", "acme")
-    assert command == [sys.executable, "-m", "acme_bot", "auth", "--handle", "acme"]
+    assert hook.authorize(project, "acme_bot", "acme-bot", handle) is None
+    out, err = capfd.readouterr()
+    assert json.loads(out) == ["auth", f"--handle={handle}"], err
+
+
+def test_auth_without_a_handle_gets_no_handle_option(
+    hook: ModuleType,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    project = fake_bot(tmp_path / "acme-bot")
+    monkeypatch.setattr(hook, "has_requirements", lambda: True)
+    assert hook.authorize(project, "acme_bot", "acme-bot", "") is None
+    assert json.loads(capfd.readouterr().out) == ["auth"]
 
 
 def test_auth_gives_up_cleanly_when_the_venv_cannot_be_made(
@@ -136,8 +208,52 @@ def test_auth_gives_up_cleanly_when_the_venv_cannot_be_made(
 ) -> None:
     monkeypatch.setattr(hook, "has_requirements", lambda: False)
     monkeypatch.setattr(hook, "make_venv", lambda project: None)
-    assert hook.authorize(tmp_path, "acme_bot", "") is False
-    assert "Could not install the bot's dependencies" in capsys.readouterr().out
+    assert hook.authorize(tmp_path, "acme_bot", "acme-bot", "") == "acme-bot auth"
+    out = capsys.readouterr().out
+    assert "Could not install the bot's dependencies" in out
+    assert "finish later with `acme-bot auth`" in out
+
+
+AUTH_COMMANDS = re.compile(r"acme-bot auth[^`\n#]*")
+
+
+@pytest.mark.parametrize(
+    ("error_line", "command"),
+    [
+        (
+            "acme-bot: error: X rejected the app's API key and secret (from the "
+            "environment): copy both again, then run `acme-bot auth --new-app-keys`.",
+            "acme-bot auth --new-app-keys",
+        ),
+        (
+            "acme-bot: error: X refused to start the authorization (415): set a "
+            "Callback URI, then run `acme-bot auth` again.",
+            "acme-bot auth",
+        ),
+        ("acme-bot: error: X did not answer: check your connection.", "acme-bot auth"),
+    ],
+)
+def test_a_failed_auth_ends_with_one_command_to_finish(
+    hook: ModuleType,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+    error_line: str,
+    command: str,
+) -> None:
+    """Whatever the bot's error says to run is the one command shown, in the
+    next steps too; when it names none, the hook names `auth`, once."""
+    project = fake_bot(tmp_path / "acme-bot", error_line)
+    monkeypatch.chdir(project)
+    monkeypatch.setattr(hook, "stdin_at_end", lambda: False)
+    monkeypatch.setattr(hook, "has_requirements", lambda: True)
+    hook.main(dict(ANSWERS))
+    out, err = capfd.readouterr()
+    assert error_line in err
+    assert {found.strip() for found in AUTH_COMMANDS.findall(out + err)} == {command}
+    next_steps = out.split("Next steps:")[1]
+    assert f"  {command} " in next_steps
+    assert out.count("finish later") == (0 if "`acme-bot auth" in error_line else 1)
 
 
 def test_unauthorized_main_says_how_to_finish_and_ends_with_next_steps(
@@ -147,12 +263,44 @@ def test_unauthorized_main_says_how_to_finish_and_ends_with_next_steps(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(hook, "stdin_at_end", lambda: False)
-    monkeypatch.setattr(hook, "authorize", lambda *args: False)
+    monkeypatch.setattr(hook, "stdin_at_end", lambda: True)
     hook.main(dict(ANSWERS))
     out = capsys.readouterr().out
-    assert "finish later with `acme-bot auth`" in out
+    assert "Skipping the authorization of the bot account" in out
     next_steps = out.split("Next steps:")[1]
-    assert "acme-bot auth" in next_steps
+    assert "acme-bot auth " in next_steps
     # The way into the project works from wherever cookiecutter was run.
     assert f"cd {tmp_path}\n" in next_steps
+
+
+@pytest.mark.parametrize(
+    ("environment", "install"),
+    [
+        ("none", ".venv/bin/pip install -e '.[test]'"),
+        ("made by venv", ".venv/bin/pip install -e '.[test]'"),
+        ("made by uv", "uv pip install --python .venv -e '.[test]'"),
+    ],
+)
+def test_next_steps_install_into_the_bots_venv_with_what_it_has(
+    hook: ModuleType,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    environment: str,
+    install: str,
+) -> None:
+    """A .venv made by uv has no pip: a bare `pip install` would install the
+    bot into whichever other pip comes first on PATH."""
+    if environment != "none":
+        venv.create(tmp_path / ".venv", with_pip=False)
+    if environment == "made by venv":
+        (tmp_path / ".venv" / "bin" / "pip").write_text("")
+    hook.print_next_steps(tmp_path, "acme-bot", None)
+    steps = [
+        line.split("  #")[0].strip()
+        for line in capsys.readouterr().out.splitlines()
+        if line.startswith("  ")
+    ]
+    assert install in steps
+    assert ("python3 -m venv .venv" in steps) == (environment == "none")
+    assert steps.index(install) < steps.index("source .venv/bin/activate")
+    assert not [step for step in steps if step.startswith("pip ")]

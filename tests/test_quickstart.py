@@ -1,7 +1,8 @@
-"""The quick start records its set-up as done only when the set-up works."""
+"""The quick start: its set-up, its sandbox's port, running the new bot."""
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -38,3 +39,48 @@ def test_the_real_self_test_passes_in_this_environment() -> None:
     """What the quick start checks in .venv holds where the tests run."""
     namespace: dict[str, object] = {}
     exec(quickstart.SELF_TEST, namespace)
+
+
+def test_a_taken_port_moves_the_sandbox_and_says_where(
+    busy_port: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sandbox = quickstart.start_sandbox(busy_port)
+    try:
+        out = capsys.readouterr().out
+        assert sandbox.base_url != f"http://127.0.0.1:{busy_port}"
+        assert f"Port {busy_port} is not free" in out
+        assert f"runs at {sandbox.base_url} instead" in out
+    finally:
+        sandbox.stop()
+
+
+def test_a_free_port_is_used_without_a_word(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sandbox = quickstart.start_sandbox(port)
+    try:
+        assert sandbox.base_url == f"http://127.0.0.1:{port}"
+        assert capsys.readouterr().out == ""
+    finally:
+        sandbox.stop()
+
+
+@pytest.mark.parametrize("folder", ["plain", "with:colon"])
+def test_the_first_post_runs_the_bot_wherever_the_clone_is(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+    folder: str,
+) -> None:
+    package = tmp_path / folder / "sandbox-bot" / "src" / "sandbox_bot"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "__main__.py").write_text("import sys\nprint('bot got', sys.argv[1:])\n")
+    monkeypatch.setenv("TWITTER_CONSUMER_KEY", "sandbox-api-key")
+    monkeypatch.setenv("TWITTER_CONSUMER_SECRET", "sandbox-api-secret")
+
+    assert quickstart.first_post(package.parent.parent) is True
+    out = capfd.readouterr().out
+    assert "bot got ['whoami']" in out
+    assert "bot got ['post', 'Hello from sandbox_bot, via the sandbox!']" in out

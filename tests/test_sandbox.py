@@ -5,6 +5,7 @@ signatures are checked against the URL requested (or X's public roots); errors,
 headers and content types are X's.
 """
 
+import html
 import re
 import signal
 import subprocess
@@ -786,6 +787,47 @@ def test_http_control_endpoints(sandbox: Sandbox) -> None:
     assert sandbox.callback_url_set
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hello, sandbox!",
+        "<b>bold</b> & \"quoted\" 'too'",
+        "two\nlines 🎉 日本語",
+    ],
+)
+def test_each_post_has_a_page_at_the_path_of_its_x_com_link(
+    sandbox: Sandbox, text: str
+) -> None:
+    """A bot pointed at the sandbox links to <sandbox>/i/status/<id>, as X's
+    https://x.com/i/status/<id>: the link leads to the post."""
+    client = make_client(sandbox, *sandbox.issue_token("page_bot"))
+    post_id = client.create_tweet(text=text).data["id"]
+
+    page = requests.get(f"{sandbox.base_url}/i/status/{post_id}", timeout=5)
+    assert page.status_code == 200
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
+    assert html.escape(text) in page.text
+    assert "@page_bot" in page.text
+    home = requests.get(sandbox.base_url + "/", timeout=5).text
+    assert f'href="/i/status/{post_id}"' in home
+
+
+@pytest.mark.parametrize("which", ["deleted", "never made"])
+def test_the_page_of_a_post_that_is_not_there_says_why(
+    sandbox: Sandbox, which: str
+) -> None:
+    client = make_client(sandbox, *sandbox.issue_token())
+    post_id = client.create_tweet(text="Here for a moment").data["id"]
+    if which == "deleted":
+        client.delete_tweet(post_id, user_auth=True)
+    else:
+        post_id = str(int(post_id) + 1)
+    page = requests.get(f"{sandbox.base_url}/i/status/{post_id}", timeout=5)
+    assert page.status_code == 404
+    assert "This post doesn't exist" in page.text
+    assert "in memory only" in page.text
+
+
 def test_unknown_path_is_not_found(sandbox: Sandbox) -> None:
     response = requests.get(sandbox.base_url + "/1.1/statuses/update.json")
     assert response.status_code == 404
@@ -837,6 +879,31 @@ def test_command_line_prints_setup_and_stops_cleanly_on_ctrl_c() -> None:
     assert process.returncode == 0
     assert "Traceback" not in rest
     assert "Sandbox stopped." in rest
+
+
+@pytest.mark.parametrize(
+    ("address", "fix"),
+    [
+        ("busy port", "choose another with --port"),
+        ("address of another computer", "choose another --host or --port"),
+    ],
+)
+def test_command_line_that_cannot_listen_says_which_option_to_change(
+    busy_port: int, address: str, fix: str
+) -> None:
+    host = "127.0.0.1" if address == "busy port" else "192.0.2.1"  # TEST-NET-1
+    result = subprocess.run(
+        [sys.executable, "-m", "sandbox", "--host", host, "--port", str(busy_port)],
+        cwd=TEMPLATE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"python -m sandbox: error: cannot listen on {host}:")
+    assert fix in line
 
 
 def test_command_line_strict_host_refuses_signatures_for_api_x_com() -> None:

@@ -148,7 +148,11 @@ def test_pre_commit_runs_guard_gitleaks_and_ruff(project: Path) -> None:
     assert guard["entry"] == "acme-bot guard"
     assert guard["pass_filenames"] is False
     assert hooks["gitleaks"]["repo"] == "https://github.com/gitleaks/gitleaks"
-    assert re.fullmatch(r"v\d+\.\d+\.\d+", hooks["gitleaks"]["rev"])
+    # Pinned to a commit, its tag in a comment, as the workflows pin actions.
+    assert re.fullmatch(r"[0-9a-f]{40}", hooks["gitleaks"]["rev"])
+    text = (project / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    pin = rf"^\s*rev: {hooks['gitleaks']['rev']}\s+#\s*v\d+\.\d+\.\d+$"
+    assert re.search(pin, text, re.MULTILINE)
     assert hooks["ruff"]["entry"].startswith("ruff check")
     assert hooks["ruff-format"]["entry"].startswith("ruff format")
 

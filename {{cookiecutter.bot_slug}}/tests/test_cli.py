@@ -1,11 +1,15 @@
 """The command line: what a user sees on stdout and stderr, and the exit code."""
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 import requests
 from fake_x import (
     CREATED,
+    FAKE_CREDENTIALS,
     ME,
     POST_ID,
     REFUSALS,
@@ -135,6 +139,89 @@ def test_post_of_undecodable_text_exits_2_and_sends_nothing(
     assert_one_error_line(err)
     assert "not valid Unicode" in err
     assert len(x_api.calls) == 0
+
+
+NOT_UTF8 = {
+    "text": ([b"post", b"--dry-run", b"caf\xe9"], b""),
+    "stdin": ([b"post", b"--dry-run", b"-"], b"caf\xe9 au lait\n"),
+    "env-file": ([b"post", b"--dry-run", b"--env-file", b"caf\xe9.env", b"hi"], b""),
+    "handle": ([b"auth", b"--handle", b"caf\xe9"], b""),
+}
+LOCALES = {
+    "C.UTF-8": {"LC_ALL": "C.UTF-8"},
+    "C": {"LC_ALL": "C"},
+    "utf8-mode": {"PYTHONUTF8": "1"},
+}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("where", NOT_UTF8)
+def test_bytes_that_are_not_utf8_exit_2_with_one_line(tmp_path, where, locale):
+    """As on Debian/Ubuntu images and GitHub runners: Python decodes argv (and,
+    in UTF-8 mode, stdin) with surrogateescape."""
+    args, stdin = NOT_UTF8[where]
+    result = subprocess.run(  # noqa: S603 (our own interpreter, fixed arguments)
+        [sys.executable, "-m", cli.__package__.encode(), *args],
+        input=stdin,
+        env={**os.environ, **FAKE_CREDENTIALS, **LOCALES[locale]},
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+
+    err = result.stderr.decode("utf-8", "replace")
+    assert result.returncode == 2, err
+    assert_one_error_line(err)
+
+
+def test_post_dash_refuses_far_too_long_input_without_reading_it_all(
+    capsys, stdin, credentials_in_env, x_api
+):
+    stdin("x" * 10_000_000)
+
+    exit_code, _, err = run_cli(capsys, "post", "-")
+
+    assert exit_code == 2
+    assert_one_error_line(err)
+    assert "too long" in err
+    assert sys.stdin.tell() < 20_000
+    assert len(x_api.calls) == 0
+
+
+def test_post_exits_0_when_nobody_reads_its_output(
+    credentials_in_env, x_api, monkeypatch
+):
+    """``bot post hi | head -c0``: the post was made, so the exit code says so,
+    or automation would post it again."""
+    x_api.post(TWEETS_URL, json=CREATED, status=201)
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    with open(write_end, "w") as nobody_reads:
+        monkeypatch.setattr(sys, "stdout", nobody_reads)
+
+        exit_code = cli.main(["post", "hi"])
+
+    assert exit_code == 0
+    assert len(x_api.calls) == 1
+
+
+@pytest.mark.parametrize(
+    "args", [["post", "--dry-run", "hi"], ["whoami"], ["auth"], ["doctor"], ["guard"]]
+)
+def test_deleted_current_folder_exits_2_with_one_line(
+    capsys, tmp_path, monkeypatch, args
+):
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+
+    exit_code, _, err = run_cli(capsys, *args)
+
+    assert exit_code == 2
+    assert_one_error_line(err)
+    assert "no longer exists" in err
 
 
 def test_post_empty_text_exits_2(capsys, credentials_in_env, x_api):

@@ -1,6 +1,7 @@
 """Where credentials and settings come from: the environment, then .env."""
 
 import os
+import signal
 
 import pytest
 from fake_x import FAKE_CREDENTIALS
@@ -33,9 +34,11 @@ def test_credentials_from_dotenv_in_the_current_directory(credentials_in_dotenv)
     assert credentials.access_token_secret == "fake-access-token-secret"
 
 
-def test_dotenv_is_found_in_a_parent_directory(
-    credentials_in_dotenv, tmp_path, monkeypatch
+@pytest.mark.parametrize("marker", ["pyproject.toml", ".git"])
+def test_dotenv_is_found_in_a_parent_folder_up_to_the_project_root(
+    credentials_in_dotenv, tmp_path, monkeypatch, marker
 ):
+    make_project_root(tmp_path, marker)
     nested = tmp_path / "src" / "deeper"
     nested.mkdir(parents=True)
     monkeypatch.chdir(nested)
@@ -43,6 +46,32 @@ def test_dotenv_is_found_in_a_parent_directory(
     credentials = load_settings().credentials()
 
     assert credentials.consumer_key == "fake-consumer-key"
+
+
+@pytest.mark.parametrize(
+    "project", [None, "pyproject.toml", ".git"], ids=["no-project", "pyproject", "git"]
+)
+def test_dotenv_above_the_project_is_never_read(tmp_path, monkeypatch, project):
+    """A home folder's or a monorepo's .env is someone else's: not the bot's."""
+    write_env_file(tmp_path / ".env")
+    bot = tmp_path / "bots" / "my-bot"
+    (bot / "src").mkdir(parents=True)
+    if project:
+        make_project_root(bot, project)
+    monkeypatch.chdir(bot / "src" if project else bot)
+
+    settings = load_settings()
+
+    assert settings.env_file is None
+    with pytest.raises(MissingCredentialsError):
+        settings.credentials()
+
+
+def make_project_root(folder, marker):
+    if marker == ".git":
+        (folder / ".git").mkdir()
+    else:
+        (folder / marker).write_text("[project]\nname = 'my-bot'\n")
 
 
 def test_environment_wins_over_dotenv(credentials_in_dotenv, monkeypatch):
@@ -86,6 +115,93 @@ def test_reading_dotenv_leaves_the_environment_alone(credentials_in_dotenv):
     load_settings().credentials()
 
     assert "TWITTER_CONSUMER_KEY" not in os.environ
+
+
+# --- A .env that is not the user's own, or not a file ------------------------
+
+
+def test_dotenv_of_another_user_is_refused(credentials_in_dotenv, monkeypatch):
+    monkeypatch.setattr(os, "getuid", lambda: os.stat(".env").st_uid + 1)
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+
+    assert "belongs to another user" in str(caught.value)
+    assert "--env-file" in str(caught.value)
+
+
+def test_dotenv_in_a_folder_every_user_may_write_is_refused(tmp_path, monkeypatch):
+    shared = tmp_path / "shared"
+    write_env_file(shared / ".env")
+    shared.chmod(0o777)
+    monkeypatch.chdir(shared)
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+
+    assert "every user may write to" in str(caught.value)
+
+
+def test_dotenv_in_a_sticky_shared_folder_is_read(tmp_path, monkeypatch):
+    """Like /tmp: others may not replace a file they do not own there."""
+    shared = tmp_path / "shared"
+    write_env_file(shared / ".env")
+    shared.chmod(0o1777)
+    monkeypatch.chdir(shared)
+
+    assert load_settings().credentials().consumer_key == "fake-consumer-key"
+
+
+def test_env_file_given_explicitly_is_trusted_wherever_it_is(tmp_path):
+    shared = tmp_path / "shared"
+    env_file = write_env_file(shared / "bot.env")
+    shared.chmod(0o777)
+
+    assert load_settings(env_file).credentials().consumer_key == "fake-consumer-key"
+
+
+def make_not_a_file(path, kind):
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "folder":
+        path.mkdir()
+    elif kind == "symlink-to-a-fifo":
+        os.mkfifo(path.with_name("fifo"))
+        path.symlink_to(path.with_name("fifo"))
+    else:  # a symlink to nothing
+        path.symlink_to(path.with_name("gone"))
+
+
+NOT_A_FILE = ["fifo", "folder", "symlink-to-a-fifo", "dangling-symlink"]
+
+
+@pytest.fixture
+def fails_instead_of_hanging():
+    """Reading a FIFO blocks until someone writes to it: fail the test instead."""
+
+    def hung(signum, frame):
+        raise AssertionError("reading the env file hung")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(10)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("kind", NOT_A_FILE)
+@pytest.mark.parametrize("given", [False, True], ids=["found", "given"])
+def test_env_file_that_is_not_a_regular_file_is_refused(
+    tmp_path, fails_instead_of_hanging, kind, given
+):
+    path = tmp_path / ".env"
+    make_not_a_file(path, kind)
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path if given else None)
+
+    assert str(path) in str(caught.value)
+    assert "\n" not in str(caught.value)
 
 
 # --- Missing credentials ----------------------------------------------------------

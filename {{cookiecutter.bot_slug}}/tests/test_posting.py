@@ -39,6 +39,18 @@ def test_post_returns_the_new_posts_id_and_url(credentials_in_env, x_accepts_the
     )
 
 
+def test_post_on_another_api_root_links_to_the_post_there(
+    credentials_in_env, x_api, monkeypatch
+):
+    """The sandbox serves /i/status/<id> too; an x.com link would lead nowhere."""
+    monkeypatch.setenv("TWITTER_API_BASE_URL", "http://127.0.0.1:8765")
+    x_api.post("http://127.0.0.1:8765/2/tweets", json=CREATED, status=201)
+
+    posted = post("Hello World!")
+
+    assert posted.url == f"http://127.0.0.1:8765/i/status/{POST_ID}"
+
+
 def test_post_sends_one_request_with_the_text_as_json_to_the_tweets_endpoint(
     credentials_in_env, x_accepts_the_post
 ):

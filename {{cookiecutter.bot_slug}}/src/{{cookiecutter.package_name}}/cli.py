@@ -7,14 +7,23 @@ failed (or guard stopped a commit), 2 bad usage, input or configuration.
 from __future__ import annotations
 
 import argparse
+import io
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from .auth import authorize, import_credentials
 from .client import Client
-from .credentials import COMMAND, find_env_file, load_settings
-from .errors import BotError, InputError
+from .credentials import (
+    BOT_HANDLE,
+    COMMAND,
+    current_folder,
+    load_settings,
+    project_env_file,
+)
+from .errors import BotError, InputError, TextLengthError
+from .length import MAX_CHARACTERS
 from .posting import post
 from .safety.doctor import diagnose, report
 from .safety.guard import guard
@@ -67,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     auth.add_argument(
         "--handle",
         metavar="@NAME",
-        help="the bot account's handle, to prefill X's login",
+        help="the bot account's handle, to prefill X's login (default: the one "
+        "given when the bot was generated)",
     )
     auth.set_defaults(run=run_auth)
 
@@ -86,6 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[env_file],
         help="stop a commit whose staged files hold a credential value",
     )
+    guard.add_argument(
+        "--message-file",
+        type=Path,
+        metavar="PATH",
+        help="check the commit message in PATH instead (the commit-msg hook)",
+    )
     guard.set_defaults(run=run_guard)
     return parser
 
@@ -99,18 +115,40 @@ def run_post(args: argparse.Namespace) -> int:
     if args.dry_run:
         print("Dry run: the text fits and the credentials are set; nothing was sent.")
     else:
-        print(f"Posted {posted.id}: {posted.url}")
+        say(f"Posted {posted.id}: {posted.url}")
     return 0
 
 
 def read_text(argument: str) -> str:
-    """The text to post: the argument itself, or standard input for ``-``."""
+    """The text to post: the argument itself, or standard input for ``-``.
+
+    Standard input is read only up to what could still fit: normalization
+    (NFC) joins at most four code points into one, so longer input is refused
+    without reading the rest.
+    """
     if argument != "-":
         return argument
+    limit = 4 * MAX_CHARACTERS
     try:
-        return sys.stdin.read().rstrip("\n")
+        text = sys.stdin.read(limit + 1)
     except UnicodeDecodeError:
         raise InputError("the text on standard input is not UTF-8.") from None
+    if len(text.rstrip("\n")) > limit:
+        raise TextLengthError(
+            f"the text on standard input is too long: over {limit} characters, "
+            "and X allows 280 weighted: shorten it."
+        )
+    return text.rstrip("\n")
+
+
+def say(line: str) -> None:
+    """Print ``line``, also when nobody reads standard output any more (a
+    closed pipe, a full disk): what it reports has happened, a post was made,
+    and the exit code must still say so, or automation would post again."""
+    try:
+        print(line, flush=True)
+    except OSError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def run_whoami(args: argparse.Namespace) -> int:
@@ -121,14 +159,13 @@ def run_whoami(args: argparse.Namespace) -> int:
 
 
 def run_auth(args: argparse.Namespace) -> int:
-    env_file = Path(args.env_file or find_env_file() or ".env").absolute()
+    env_file = Path(args.env_file).absolute() if args.env_file else project_env_file()
     settings = load_settings(env_file, must_exist=False)
     if args.import_path:
         import_credentials(Path(args.import_path), settings, env_file)
         return 0
-    authorize(
-        settings, env_file, handle=args.handle, ask_new_app_keys=args.new_app_keys
-    )
+    handle = args.handle or BOT_HANDLE or None  # the one given at generation
+    authorize(settings, env_file, handle=handle, ask_new_app_keys=args.new_app_keys)
     return 0
 
 
@@ -137,12 +174,16 @@ def run_doctor(args: argparse.Namespace) -> int:
 
 
 def run_guard(args: argparse.Namespace) -> int:
-    return guard(load_settings(args.env_file).env_file)
+    return guard(load_settings(args.env_file).env_file, args.message_file)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        # A path that is not UTF-8 (bytes from argv) is printed, not a traceback.
+        sys.stdout.reconfigure(errors="backslashreplace")
     try:
+        current_folder()  # one line, not a traceback, if it was deleted
         return args.run(args)  # type: ignore[no-any-return]
     except BotError as error:
         print(f"{COMMAND}: error: {error}", file=sys.stderr)

@@ -3,16 +3,20 @@
 tweepy makes the requests, through ``RootSession``. The HTTP libraries take
 0.15 s to load: they are imported where a request is made, not at the top,
 so that ``--help`` answers at once.
+
+Whatever a server answers is read as untrusted: a body of any shape is an
+error that says so, and its text is shown through ``one_line``.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from .credentials import COMMAND, Credentials, describe_sources
+from .credentials import API_BASE_URL, COMMAND, Credentials, describe_sources
 from .errors import (
     BotError,
     CredentialsRejectedError,
@@ -22,12 +26,15 @@ from .errors import (
     ReadOnlyAppError,
     XError,
     XUnreachableError,
+    one_line,
 )
 
 if TYPE_CHECKING:
     import tweepy
     from requests import Response
 
+# The longest the bot waits for one request, from sending it to the last
+# byte of the answer.
 TIMEOUT_SECONDS = 30
 TWEEPY_ROOT = "https://api.twitter.com"
 # 429 headers of the 24-hour caps, and whose cap each is.
@@ -84,44 +91,104 @@ class Client:
             access_token_secret=self.credentials.access_token_secret,
             return_type=requests.Response,  # X's answer as it is
         )
-        api.session = self.session  # instead of tweepy's own requests.Session
-        try:
-            return request(api)
-        except tweepy.HTTPException as error:
-            raise refusal(error, self.credentials.sources) from None
+        api.session = self  # tweepy sends with ``request`` below
+        return request(api)
+
+    def request(self, method: str, url: str, **kwargs: Any) -> Response:
+        """tweepy's session: send with ``RootSession``; a refusal becomes a
+        BotError here, before tweepy sees it (tweepy's own exceptions fail on
+        a body that is not the JSON X usually sends, and on a rate limit reset
+        that is not a number)."""
+        answer = self.session.request(method, url, **kwargs)
+        if not answer.ok:
+            raise refusal(answer, self.credentials.sources)
+        return answer
 
 
 class RootSession:
-    """Sends each request to ``base_url``, signed there, with a timeout.
+    """Sends each request to ``base_url``, signed there, with a time limit.
 
     tweepy uses it as its session: tweepy addresses every request to
     ``https://api.twitter.com``, hard-coded, and ``request`` moves it to
     ``base_url`` *before* it is signed (X checks an OAuth 1.0a signature
-    against the URL the request was sent to).
+    against the URL the request was sent to). For the same reason a redirect
+    is not followed: following it would sign the request again for wherever
+    it points.
     """
 
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
 
     def request(self, method: str, url: str, **kwargs: Any) -> Response:
+        """Send the request; X's whole answer, or an XError (also for a 3xx)."""
         import requests
 
         if url.startswith(TWEEPY_ROOT + "/"):
             url = self.base_url + url[len(TWEEPY_ROOT) :]
         try:
-            return requests.request(method, url, timeout=TIMEOUT_SECONDS, **kwargs)
+            answer = within_time_limit(
+                lambda: requests.request(
+                    method,
+                    url,
+                    timeout=TIMEOUT_SECONDS,
+                    allow_redirects=False,
+                    **kwargs,
+                )
+            )
         except requests.RequestException as error:
             raise XUnreachableError(
                 f"could not reach X ({error.__class__.__name__}): check the network "
                 "connection and TWITTER_API_BASE_URL, then try again."
             ) from None
+        if 300 <= answer.status_code < 400:
+            location = one_line(answer.headers.get("location", ""))
+            raise XError(
+                f"{self.base_url} redirected the request to "
+                f"{location or 'an address it did not give'}, and the bot does "
+                "not follow redirects with signed requests: check "
+                f"{API_BASE_URL}."
+            )
+        return answer
 
 
-def refusal(error: tweepy.HTTPException, sources: Mapping[str, str]) -> BotError:
+def within_time_limit(send: Callable[[], Response]) -> Response:
+    """What ``send()`` returns, if it returns within TIMEOUT_SECONDS.
+
+    requests' own timeout limits each wait for the next bytes, not the whole
+    request: a server that sends a byte every few seconds would hold the bot
+    for ever. So ``send`` runs in a thread that is given up on at the time
+    limit. That thread cannot be stopped: it is a daemon, so that it does not
+    keep the program running, and it ends once the server stops sending or
+    pauses longer than requests' timeout.
+    """
+    outcome: list[Response | Exception] = []
+
+    def send_and_keep() -> None:
+        try:
+            outcome.append(send())
+        except Exception as error:  # raised again below, in the caller's thread
+            outcome.append(error)
+
+    sending = threading.Thread(target=send_and_keep, daemon=True)
+    sending.start()
+    sending.join(TIMEOUT_SECONDS)
+    if not outcome:
+        raise XUnreachableError(
+            f"X did not answer within {TIMEOUT_SECONDS} s: check the network "
+            f"connection and {API_BASE_URL}, then try again."
+        )
+    if isinstance(outcome[0], Exception):
+        raise outcome[0]
+    return outcome[0]
+
+
+def refusal(answer: Response, sources: Mapping[str, str]) -> BotError:
     """X's refusal of an API request as one error that says what to do."""
-    status = error.response.status_code
-    kind = problem_type(error.response)
-    detail = "; ".join(str(message) for message in error.api_messages)
+    status = answer.status_code
+    body = json_object(answer)
+    problem = body.get("type")
+    kind = problem if isinstance(problem, str) else ""
+    detail = one_line("; ".join(messages_in(body)))
     if status == 401:
         return CredentialsRejectedError(
             f"X rejected the credentials ({describe_sources(sources) or 'as given'}): "
@@ -148,7 +215,7 @@ def refusal(error: tweepy.HTTPException, sources: Mapping[str, str]) -> BotError
             "(not retried): change the text."
         )
     if status == 429:
-        return rate_limited(error.response.headers)
+        return rate_limited(answer.headers)
     if status == 402:
         return CreditsDepletedError(
             "X refused (402 Payment Required): the account's API credits are "
@@ -160,19 +227,38 @@ def refusal(error: tweepy.HTTPException, sources: Mapping[str, str]) -> BotError
 
 
 def data_field(answer: Response, name: str, nonsense: str) -> str:
-    """``data.<name>`` of X's JSON answer; XError(``nonsense``) if it has none."""
-    try:
-        return str(answer.json()["data"][name])
-    except (ValueError, KeyError, TypeError):
-        raise XError(nonsense) from None
+    """``data.<name>`` of X's JSON answer, as one line; XError(``nonsense``)
+    unless it is text."""
+    data = json_object(answer).get("data")
+    value = data.get(name) if isinstance(data, dict) else None
+    shown = one_line(value) if isinstance(value, str) else ""
+    if not shown:
+        raise XError(nonsense)
+    return shown
 
 
-def problem_type(response: Response) -> str:
+def json_object(answer: Response) -> dict[str, Any]:
+    """X's answer as a JSON object; empty if it is none (not JSON, a list...)."""
     try:
-        body = response.json()
-    except ValueError:
-        return ""
-    return str(body.get("type", "")) if isinstance(body, dict) else ""
+        body = answer.json()
+    except (ValueError, RecursionError):  # not JSON, or nested beyond reading
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def messages_in(body: dict[str, Any]) -> list[str]:
+    """X's messages in a refusal: each ``errors[].message`` (or a plain
+    string entry) and a v1.1 ``error``, else the problem's ``detail``.
+    Whatever is not text is left out."""
+    errors = body.get("errors")
+    entries = [*(errors if isinstance(errors, list) else []), body.get("error")]
+    messages = [
+        entry.get("message") if isinstance(entry, dict) else entry for entry in entries
+    ]
+    texts = [text for text in messages if isinstance(text, str) and text]
+    if not texts and isinstance(body.get("detail"), str):
+        texts = [body["detail"]]
+    return texts
 
 
 def rate_limited(headers: Mapping[str, str]) -> RateLimitedError:
@@ -197,9 +283,15 @@ def rate_limited(headers: Mapping[str, str]) -> RateLimitedError:
 
 
 def epoch_time(header: str | None) -> datetime | None:
-    if not header or not header.isdigit():
+    """The local time in a reset header (epoch seconds); None unless it is a
+    whole number of seconds that the local clock can show."""
+    seconds = (header or "").strip()
+    if not (seconds.isascii() and seconds.isdigit()):  # "²".isdigit() is true
         return None
-    return datetime.fromtimestamp(int(header), tz=timezone.utc)
+    try:
+        return datetime.fromtimestamp(int(seconds), tz=timezone.utc).astimezone()
+    except (OverflowError, OSError, ValueError):  # out of range, or 5000 digits
+        return None
 
 
 def moment(when: datetime) -> str:

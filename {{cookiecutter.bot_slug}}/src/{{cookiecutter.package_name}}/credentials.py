@@ -3,14 +3,18 @@ objects that hold them without ever showing them.
 
 The process environment wins over ``.env``: CI and servers inject secrets as
 environment variables, while ``.env`` is for a developer's own machine.
-``.env`` is looked for in the current folder and then each parent, unless a
-path is given (``--env-file``).
+``.env`` is looked for in the current folder and then each parent up to the
+project's root, never above it, unless a path is given (``--env-file``).
+A ``.env`` found that way must be the user's own: one another user owns, or
+one in a folder others may write to, could have been planted to send the
+bot's signed requests elsewhere, so it is refused.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +25,7 @@ from dotenv import dotenv_values
 from .errors import ConfigError, MissingCredentialsError
 
 COMMAND = "{{ cookiecutter.bot_slug }}"  # what the messages tell the user to run
+BOT_HANDLE = "{{ cookiecutter.bot_handle }}"  # given at generation, or ""
 
 CONSUMER_KEY = "TWITTER_CONSUMER_KEY"
 CONSUMER_SECRET = "TWITTER_CONSUMER_SECRET"  # noqa: S105 (a name, not a secret)
@@ -30,6 +35,8 @@ CREDENTIAL_NAMES = (CONSUMER_KEY, CONSUMER_SECRET, ACCESS_TOKEN, ACCESS_TOKEN_SE
 
 API_BASE_URL = "TWITTER_API_BASE_URL"
 X_API_ROOT = "https://api.x.com"  # the host X documents
+# X's roots: api.twitter.com still answers, and tokens work at both.
+X_API_ROOTS = (X_API_ROOT, "https://api.twitter.com")
 
 ENVIRONMENT = "the environment"
 
@@ -83,9 +90,11 @@ class Settings:
         return checked_base_url(self.values.get(API_BASE_URL) or X_API_ROOT)
 
     def looked_in(self) -> str:
-        if self.env_file is None:
-            return f"{ENVIRONMENT}; no .env in {Path.cwd()} or its parents"
-        return f"{ENVIRONMENT} and {self.env_file}"
+        if self.env_file is not None:
+            return f"{ENVIRONMENT} and {self.env_file}"
+        here, top = current_folder(), project_root()
+        above = f" or above it up to {top}" if top != here else ""
+        return f"{ENVIRONMENT}; no .env in {here}{above}"
 
 
 def load_settings(
@@ -100,15 +109,23 @@ def load_settings(
     ``must_exist`` is false (``auth`` creates it).
     """
     environ = os.environ if environ is None else environ
-    path = find_env_file() if env_file is None else Path(env_file)
-    if env_file is not None and must_exist and not Path(env_file).is_file():
-        raise ConfigError(f"no such env file: {env_file}")
+    if env_file is None:
+        path = find_env_file()
+        if path is not None:
+            check_own_file(path)
+    else:
+        path = Path(env_file)
+        if os.path.lexists(path):
+            check_regular_file(path)
+        elif must_exist:
+            raise ConfigError(f"no such env file: {env_file}")
     values: dict[str, str] = {}
     sources: dict[str, str] = {}
     if path is not None and path.exists():
         try:
-            # No ${NAME} expansion: a secret may contain "${".
-            file_values = dotenv_values(path, encoding="utf-8", interpolate=False)
+            # No ${NAME} expansion: a secret may contain "${". utf-8-sig: a
+            # byte order mark (Windows editors) is not part of the first name.
+            file_values = dotenv_values(path, encoding="utf-8-sig", interpolate=False)
         except (OSError, UnicodeDecodeError) as error:
             raise ConfigError(
                 f"cannot read {path}: {error.__class__.__name__}"
@@ -125,12 +142,82 @@ def load_settings(
 
 
 def find_env_file() -> Path | None:
-    """The nearest ``.env`` in the current folder or above."""
-    here = Path.cwd().resolve()
+    """The nearest ``.env`` from the current folder up to the project's root."""
+    here = current_folder()
+    top = project_root()
     for folder in (here, *here.parents):
-        if (folder / ".env").is_file():
+        if os.path.lexists(folder / ".env"):
             return folder / ".env"
+        if folder == top:
+            return None
     return None
+
+
+def project_env_file() -> Path:
+    """Where ``auth`` saves the credentials: ``.env`` in the project's root,
+    never a ``.env`` found further up."""
+    path = project_root() / ".env"
+    if os.path.lexists(path):
+        check_own_file(path)
+    return path
+
+
+def project_root() -> Path:
+    """The nearest folder, from the current one up, that holds ``pyproject.toml``
+    or ``.git``; the current folder when none does."""
+    here = current_folder()
+    for folder in (here, *here.parents):
+        if (folder / "pyproject.toml").is_file() or (folder / ".git").exists():
+            return folder
+    return here
+
+
+def current_folder() -> Path:
+    try:
+        return Path.cwd().resolve()
+    except FileNotFoundError:
+        raise ConfigError(
+            "the current folder no longer exists: cd into the bot's folder and "
+            "run this again."
+        ) from None
+
+
+def check_regular_file(path: Path) -> None:
+    """Refuse an env file that is not a regular file once symlinks are
+    followed: reading a FIFO or a device would hang or mislead."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as error:
+        raise ConfigError(
+            f"cannot use {path} ({error.strerror or error.__class__.__name__}): "
+            "fix or remove it, or give another file with --env-file."
+        ) from None
+    if not stat.S_ISREG(mode):
+        raise ConfigError(
+            f"{path} is not a regular file: remove it, or give another file "
+            "with --env-file."
+        )
+
+
+def check_own_file(path: Path) -> None:
+    """Refuse a ``.env`` found by searching that another user owns, or that
+    sits in a folder other users may write to (POSIX only)."""
+    check_regular_file(path)
+    if os.name != "posix":
+        return
+    if os.stat(path).st_uid != os.getuid():
+        raise ConfigError(
+            f"{path} belongs to another user, so it was not read: use your own "
+            ".env, or give a file with --env-file."
+        )
+    for folder in {path.parent, path.resolve().parent}:
+        mode = os.stat(folder).st_mode
+        if mode & stat.S_IWOTH and not mode & stat.S_ISVTX:
+            raise ConfigError(
+                f"{path} is in {folder}, which every user may write to, so it "
+                "was not read: move it into a private folder, or give a file "
+                "with --env-file."
+            )
 
 
 def checked_base_url(url: str) -> str:

@@ -8,7 +8,17 @@ value.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
+
+# The longest text from a server that a message shows.
+SHOWN_CHARACTERS = 300
+# Characters a terminal acts on instead of showing them: C0 and C1 controls
+# (escape, carriage return, line feed among them), line and paragraph
+# separators, lone surrogates (which cannot even be printed), and the
+# bidirectional controls that reorder how the text after them is displayed.
+UNSHOWN_CATEGORIES = ("Cc", "Zl", "Zp", "Cs")
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 
 class BotError(Exception):
@@ -81,3 +91,23 @@ class XUnreachableError(XError):
 
 class StagedCredentialsError(BotError):
     """A commit would record a credential value (``guard``)."""
+
+
+def unshown(character: str) -> bool:
+    """Whether a terminal would act on ``character`` instead of showing it."""
+    return (
+        unicodedata.category(character) in UNSHOWN_CATEGORIES
+        or character in BIDI_CONTROLS
+    )
+
+
+def one_line(text: str) -> str:
+    """Text from elsewhere (a server's message, a name), fit for a one-line
+    message: each character a terminal would act on becomes a space, runs of
+    white space become one, and text longer than SHOWN_CHARACTERS is cut,
+    ending in "…"."""
+    spaced = "".join(" " if unshown(character) else character for character in text)
+    shown = " ".join(spaced.split())
+    if len(shown) > SHOWN_CHARACTERS:
+        return shown[: SHOWN_CHARACTERS - 1].rstrip() + "…"
+    return shown

@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from .client import Client
-from .credentials import Settings, load_settings
+from .credentials import X_API_ROOTS, Settings, load_settings
 from .errors import InputError, TextLengthError
 from .length import (
     INVALID_CHARACTERS,
@@ -42,8 +42,11 @@ def post(
         return Posted(text)
     post_id = Client(credentials).post(text)
     # The canonical x.com/<username>/status/<id> would cost a request for the
-    # username; X redirects this form to it.
-    return Posted(text, post_id, f"https://x.com/i/status/{post_id}")
+    # username; X redirects this form to it, and the sandbox serves it too.
+    web = (
+        "https://x.com" if credentials.base_url in X_API_ROOTS else credentials.base_url
+    )
+    return Posted(text, post_id, f"{web}/i/status/{post_id}")
 
 
 def check_text(text: str) -> None:

@@ -1,6 +1,7 @@
 """Saving credentials to .env: in place, atomically, readable by its owner only."""
 
 import os
+import stat
 
 import pytest
 from dotenv import dotenv_values
@@ -11,6 +12,7 @@ from {{ cookiecutter.package_name }} import (
     ConfigError,
 )
 from {{ cookiecutter.package_name }}.auth.envfile import (
+    check_writable,
     update_env_file,
 )
 from {{ cookiecutter.package_name }}.credentials import (
@@ -273,3 +275,113 @@ def test_unreadable_file_raises_config_error_and_is_left_as_it_was(env_file):
         env_file.chmod(0o600)
 
     assert env_file.read_text(encoding="utf-8") == OLD_CONTENT
+
+
+# --- Every other byte survives ---------------------------------------------------
+
+OLD = "TWITTER_ACCESS_TOKEN=fake-old-access-token"
+NEW = "TWITTER_ACCESS_TOKEN=fake-new-access-token"
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            f"\ufeff{OLD}\nLOG_LEVEL=debug\n",
+            f"\ufeff{NEW}\nLOG_LEVEL=debug\n",
+            id="byte-order-mark",
+        ),
+        pytest.param(
+            f"LOG_LEVEL=debug\r\n{OLD}\r\n# done\r\n",
+            f"LOG_LEVEL=debug\r\n{NEW}\r\n# done\r\n",
+            id="crlf-line-endings",
+        ),
+        pytest.param(
+            f"NOTE=one\u2028{OLD}-in-a-note\n{OLD}\n",
+            f"NOTE=one\u2028{OLD}-in-a-note\n{NEW}\n",
+            id="line-separator-inside-a-value",
+        ),
+        pytest.param(
+            f'NOTE="one\r{OLD}-in-a-note"\n{OLD}\n',
+            f'NOTE="one\r{OLD}-in-a-note"\n{NEW}\n',
+            id="carriage-return-inside-a-quoted-value",
+        ),
+        pytest.param(
+            f'CERT="line 1\n{OLD}-in-a-cert\nline 3"\n{OLD}\n',
+            f'CERT="line 1\n{OLD}-in-a-cert\nline 3"\n{NEW}\n',
+            id="value-spanning-lines",
+        ),
+        pytest.param(
+            f"\n\n  {OLD}  # last week's\nLOG_LEVEL=debug",
+            f"\n\n  {NEW}\nLOG_LEVEL=debug",
+            id="blank-lines-indent-comment-no-final-newline",
+        ),
+        pytest.param(
+            "LOG_LEVEL=debug",
+            f"LOG_LEVEL=debug\n{NEW}\n",
+            id="appended-after-a-last-line-without-newline",
+        ),
+    ],
+)
+def test_every_other_byte_survives(env_file, before, after):
+    env_file.write_bytes(before.encode("utf-8"))
+
+    update_env_file(env_file, NEW_TOKEN)
+
+    assert env_file.read_bytes() == after.encode("utf-8")
+
+
+def test_byte_order_mark_is_not_part_of_the_first_name(env_file):
+    env_file.write_bytes("\ufeffTWITTER_CONSUMER_KEY=fake-consumer-key\n".encode())
+
+    assert load_settings(env_file).values["TWITTER_CONSUMER_KEY"] == "fake-consumer-key"
+
+
+# --- Never anything but a regular file -------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["fifo", "symlink-to-a-fifo", "dangling-symlink"])
+def test_target_that_is_not_a_regular_file_is_refused_and_left_alone(env_file, kind):
+    fifo = env_file.with_name("fifo")
+    if kind == "fifo":
+        os.mkfifo(env_file)
+    elif kind == "symlink-to-a-fifo":
+        os.mkfifo(fifo)
+        env_file.symlink_to(fifo)
+    else:
+        env_file.symlink_to(env_file.with_name("gone"))
+
+    with pytest.raises(ConfigError) as caught:
+        update_env_file(env_file, NEW_TOKEN)
+
+    assert str(env_file) in str(caught.value)
+    assert not os.path.lexists(env_file.with_name("gone"))
+    for path in (env_file, fifo):
+        if os.path.exists(path):
+            assert stat.S_ISFIFO(os.stat(path).st_mode)
+    assert temporary_files(env_file.parent) == []
+
+
+# --- Checked before the PIN flow --------------------------------------------------
+
+
+def test_check_writable_passes_for_a_new_file_and_writes_nothing(env_file):
+    check_writable(env_file)
+
+    assert list(env_file.parent.iterdir()) == []
+
+
+@pytest.mark.parametrize("problem", ["missing-folder", "not-utf8", "fifo"])
+def test_check_writable_refuses_what_update_would_fail_on(tmp_path, problem):
+    env_file = tmp_path / ".env"
+    if problem == "missing-folder":
+        env_file = tmp_path / "gone" / ".env"
+    elif problem == "not-utf8":
+        env_file.write_bytes(b"TWITTER_CONSUMER_KEY=caf\xe9\n")
+    else:
+        os.mkfifo(env_file)
+
+    with pytest.raises(ConfigError) as caught:
+        check_writable(env_file)
+
+    assert str(env_file) in str(caught.value)

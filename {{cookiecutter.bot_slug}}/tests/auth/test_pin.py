@@ -16,11 +16,15 @@ import pytest
 import requests
 from dotenv import dotenv_values
 from fake_x import FAKE_CREDENTIALS, ME, USERS_ME_URL, is_signed_for_its_url
+from git_helpers import git, needs_git
 from helpers import assert_one_error_line, lines, mode_of, run_cli, write_env_file
 
 from {{ cookiecutter.package_name }} import (
+    ConfigError,
+    InputError,
     XError,
     XUnreachableError,
+    cli,
 )
 from {{ cookiecutter.package_name }}.auth import (
     authorize,
@@ -393,6 +397,90 @@ def test_pin_that_is_not_a_number_is_refused_without_a_request(
     assert "The PIN is the number" in capsys.readouterr().out
 
 
+class EndlessAnswers:
+    """``yes`` piped into ``auth``: the same answer, for ever."""
+
+    def __init__(self, answer):
+        self.answer = answer
+        self.prompts = []
+
+    def __call__(self, prompt):
+        self.prompts.append(prompt)
+        if len(self.prompts) > 100:
+            pytest.fail("auth kept asking")
+        return self.answer
+
+
+@pytest.mark.parametrize("answer", ["y", WRONG_PIN], ids=["not-a-number", "wrong-pin"])
+def test_endless_answers_end_after_the_few_tries(
+    tmp_path, app_keys_in_env, x_api, answer
+):
+    for _ in range(3):
+        answer_request_token(x_api)
+        answer_pin_rejected(x_api)
+    x_api.assert_all_requests_are_fired = False  # "y" never reaches X
+    keyboard = EndlessAnswers(answer)
+
+    with pytest.raises(WrongPinError) as caught:
+        run_auth(tmp_path, ask=keyboard)
+
+    assert keyboard.prompts == ["PIN: "] * 3
+    assert "3 tries" in str(caught.value)
+    assert_nothing_saved(tmp_path)
+
+
+def test_every_answer_counts_toward_the_tries(tmp_path, app_keys_in_env, x_api):
+    answer_request_token(x_api)
+    answer_pin_rejected(x_api)
+    answer_request_token(x_api)
+
+    with pytest.raises(WrongPinError):
+        run_auth(tmp_path, ask=typed("abc", WRONG_PIN, "no idea", PIN))
+
+    assert requests_sent(x_api) == [
+        ("POST", "/oauth/request_token"),
+        ("POST", "/oauth/access_token"),
+        ("POST", "/oauth/request_token"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "handle",
+    ["--new-app-keys", "acme bot", "a" * 16, "@", "", "acme\udcffbot", "acme\nbot"],
+)
+def test_handle_that_is_not_an_x_handle_is_refused_before_any_request(
+    tmp_path, app_keys_in_env, x_api, handle
+):
+    with pytest.raises(InputError) as caught:
+        run_auth(tmp_path, ask=never_asked, handle=handle)
+
+    assert "not an X handle" in str(caught.value)
+    assert "\n" not in str(caught.value)
+    assert len(x_api.calls) == 0
+
+
+@pytest.mark.parametrize("handle", ["acme_bot", "@Acme_Bot_2026", "a", "x" * 15])
+def test_x_handles_are_accepted(tmp_path, app_keys_in_env, x_api, handle):
+    answer_whole_flow(x_api)
+
+    run_auth(tmp_path, ask=typed(PIN), handle=handle)
+
+    assert dotenv_values(tmp_path / ".env") == FAKE_CREDENTIALS
+
+
+def test_env_file_that_cannot_be_written_is_refused_before_any_request(
+    tmp_path, app_keys_in_env, x_api
+):
+    env_file = tmp_path / "gone" / ".env"
+    settings = load_settings(env_file, must_exist=False)
+
+    with pytest.raises(ConfigError) as caught:
+        authorize(settings, env_file, ask=never_asked, ask_secret=never_asked)
+
+    assert str(env_file) in str(caught.value)
+    assert len(x_api.calls) == 0
+
+
 # --- When it cannot finish --------------------------------------------------------
 
 
@@ -551,6 +639,19 @@ def test_cli_auth_saves_env_file_and_exits_0(
     assert dotenv_values(tmp_path / ".env") == FAKE_CREDENTIALS
 
 
+def test_cli_auth_prefills_the_handle_given_at_generation(
+    capsys, tmp_path, stdin, app_keys_in_env, x_api, monkeypatch
+):
+    monkeypatch.setattr(cli, "BOT_HANDLE", "acme_bot")
+    answer_whole_flow(x_api)
+    stdin(f"{PIN}\n")
+
+    exit_code, out, _ = run_cli(capsys, "auth")
+
+    assert exit_code == 0
+    assert query_of(authorize_links(out)[0])["screen_name"] == "acme_bot"
+
+
 def test_cli_auth_keeps_the_other_lines_of_env_file(capsys, tmp_path, stdin, x_api):
     kept = [
         "# Acme Bot settings",
@@ -573,6 +674,53 @@ def test_cli_auth_keeps_the_other_lines_of_env_file(capsys, tmp_path, stdin, x_a
         f"TWITTER_ACCESS_TOKEN={ACCESS_TOKEN}",
         f"TWITTER_ACCESS_TOKEN_SECRET={ACCESS_TOKEN_SECRET}",
     )
+
+
+@pytest.mark.parametrize("cwd", [".", "src"])
+def test_cli_auth_writes_the_projects_env_file_never_a_parents(
+    capsys, tmp_path, stdin, app_keys_in_env, x_api, monkeypatch, cwd
+):
+    """A home folder's or a monorepo's own .env above the bot stays as it was."""
+    parents = tmp_path / ".env"
+    parents.write_bytes(b"HOME_SECRET=keep-me\n")
+    project = tmp_path / "bots" / "my-bot"
+    (project / "src").mkdir(parents=True)
+    (project / "pyproject.toml").write_text("[project]\nname = 'my-bot'\n")
+    monkeypatch.chdir(project / cwd)
+    answer_whole_flow(x_api)
+    stdin(f"{PIN}\n")
+
+    exit_code, out, _ = run_cli(capsys, "auth")
+
+    assert exit_code == 0
+    assert parents.read_bytes() == b"HOME_SECRET=keep-me\n"
+    assert dotenv_values(project / ".env") == FAKE_CREDENTIALS
+    assert str(project / ".env") in out
+
+
+@needs_git
+@pytest.mark.parametrize(
+    ("gitignore", "said"),
+    [
+        (".env\n", "(mode 0600, git-ignored)"),
+        ("__pycache__/\n", "(mode 0600), which git does NOT ignore: add it"),
+        (None, "(mode 0600)."),
+    ],
+    ids=["ignored", "not-ignored", "no-repository"],
+)
+def test_cli_auth_says_whether_git_ignores_the_env_file(
+    capsys, tmp_path, stdin, app_keys_in_env, x_api, gitignore, said
+):
+    if gitignore is not None:
+        git(tmp_path, "init", "--quiet")
+        (tmp_path / ".gitignore").write_text(gitignore)
+    answer_whole_flow(x_api)
+    stdin(f"{PIN}\n")
+
+    exit_code, out, _ = run_cli(capsys, "auth")
+
+    assert exit_code == 0
+    assert f"Saved the credentials to {tmp_path / '.env'} {said}" in out
 
 
 def test_cli_rejected_app_keys_exit_1_with_one_line(

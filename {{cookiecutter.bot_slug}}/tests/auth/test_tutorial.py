@@ -126,6 +126,26 @@ def test_rejected_credentials_exit_1_and_write_nothing(capsys, isolated, x_api):
     assert tw_json.exists()
 
 
+def test_tw_json_that_cannot_be_deleted_is_said_and_the_import_still_succeeds(
+    capsys, isolated, stdin, x_knows_the_account, monkeypatch
+):
+    tw_json = write_tw_json(isolated, JSON_FORM)
+    stdin("y\n")
+
+    def refuse(path, missing_ok=False):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(type(tw_json), "unlink", refuse)
+
+    exit_code, out, err = run_import(capsys)
+
+    assert exit_code == 0
+    assert err == ""
+    assert "Could not delete" in out
+    assert "Permission denied" in out
+    assert dotenv_values(isolated / ".env") == FAKE_CREDENTIALS
+
+
 # --- bad input: one line, exit 2, no request, no secret --------------------------
 
 
@@ -147,6 +167,18 @@ def test_malformed_file_exits_2_with_one_line(capsys, isolated, x_api, text):
     assert_one_error_line(err)
     assert "tw.json is not JSON" in err
     assert "line 1" in err
+    assert len(x_api.calls) == 0
+
+
+@pytest.mark.parametrize("opening", ["[", '{"a": '], ids=["lists", "objects"])
+def test_deeply_nested_file_exits_2_with_one_line(capsys, isolated, x_api, opening):
+    write_tw_json(isolated, opening * 100_000)
+
+    exit_code, _, err = run_import(capsys)
+
+    assert exit_code == 2
+    assert_one_error_line(err)
+    assert "tw.json" in err
     assert len(x_api.calls) == 0
 
 

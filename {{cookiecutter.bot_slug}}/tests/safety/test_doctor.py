@@ -1,16 +1,29 @@
 """``doctor``: each check passes on a sound layout and fails, with its fix, on a broken one."""
 
+import errno
 import os
+from pathlib import Path
 
 import pytest
 from fake_x import FAKE_CREDENTIALS, ME, UNAUTHORIZED, USERS_ME_URL
-from git_helpers import commit, git, init_repo, needs_git, stage
+from git_helpers import (
+    LINE_BEFORE,
+    UNICODE_SPELLINGS,
+    commit,
+    git,
+    init_repo,
+    needs_git,
+    run_git,
+    spelled,
+    stage,
+)
 from helpers import assert_one_error_line, mode_of, run_cli, write_env_file
 
 from {{ cookiecutter.package_name }}.credentials import COMMAND
 from {{ cookiecutter.package_name }}.safety import gitrepo
 
 ACCESS_TOKEN_SECRET = FAKE_CREDENTIALS["TWITTER_ACCESS_TOKEN_SECRET"]
+NAMED_SECRET = "<TWITTER_ACCESS_TOKEN_SECRET>"  # how a path holding it is shown
 needs_modes = pytest.mark.skipif(os.name == "nt", reason="Windows has no file modes")
 
 
@@ -170,6 +183,36 @@ def test_fix_makes_env_file_private(capsys, isolated, x_says):
     assert exit_code == 0
 
 
+@needs_modes
+@pytest.mark.parametrize(
+    "error",
+    [
+        PermissionError(errno.EPERM, "Operation not permitted"),
+        OSError(errno.EROFS, "Read-only file system"),
+    ],
+    ids=["another-users-file", "read-only-disk"],
+)
+def test_fix_that_cannot_change_the_mode_fails_with_one_line(
+    capsys, monkeypatch, isolated, x_says, error
+):
+    write_env_file(isolated / ".env", mode=0o644)
+    x_says()
+
+    def refuse(path, mode):
+        raise error
+
+    monkeypatch.setattr(Path, "chmod", refuse)
+
+    exit_code, out, err = run_doctor(capsys, "--fix")
+
+    line = line_with(out, "mode 0644")
+    assert line.startswith("FAIL")
+    assert f"({error.strerror})" in line
+    assert "`chmod 600 .env` as the file's owner" in line
+    assert err == ""
+    assert exit_code == 1
+
+
 # --- .env, .env.* and tw.json ignored and not tracked -------------------------------
 
 
@@ -283,6 +326,138 @@ def test_history_of_other_branches_is_searched(
 
 
 @needs_git
+@pytest.mark.parametrize(("encoding", "bom"), UNICODE_SPELLINGS)
+def test_a_value_in_any_unicode_encoding_is_found(
+    capsys, repo, credentials_in_dotenv, x_says, encoding, bom
+):
+    text = f"{LINE_BEFORE}\ntoken secret: {ACCESS_TOKEN_SECRET}\n"
+    leaked_in = commit(repo, {"notes.txt": spelled(text, encoding, bom)})
+    x_says()
+
+    _, out, _ = run_doctor(capsys)
+
+    assert line_with(out, "notes.txt:2 holds the value of").startswith("FAIL")
+    line = line_with(out, "git history: added to notes.txt")
+    assert f"in commit {leaked_in}" in line
+    assert "TWITTER_ACCESS_TOKEN_SECRET" in line
+
+
+@needs_git
+@pytest.mark.parametrize(
+    "path",
+    [f"{ACCESS_TOKEN_SECRET}.txt", f"keys/{ACCESS_TOKEN_SECRET}/notes.md"],
+    ids=["file", "folder"],
+)
+def test_a_value_in_a_path_is_named_never_shown(
+    capsys, repo, credentials_in_dotenv, x_says, path
+):
+    leaked_in = commit(repo, {path: ""}, "Add an empty file")
+    x_says()
+
+    exit_code, out, _ = run_doctor(capsys)
+
+    shown = path.replace(ACCESS_TOKEN_SECRET, NAMED_SECRET)
+    line = line_with(out, f"{shown}: its name holds the value of")
+    assert line.startswith("FAIL")
+    assert "TWITTER_ACCESS_TOKEN_SECRET" in line
+    line = line_with(out, f"git history: in the name of {shown} in commit")
+    assert f"in commit {leaked_in}" in line
+    assert exit_code == 1
+
+
+@needs_git
+def test_a_path_removed_but_still_in_history_fails(
+    capsys, repo, credentials_in_dotenv, x_says
+):
+    leaked_in = commit(repo, {f"{ACCESS_TOKEN_SECRET}.txt": "hello\n"})
+    git(repo, "rm", "--quiet", f"{ACCESS_TOKEN_SECRET}.txt")
+    git(repo, "commit", "--quiet", "--message", "Remove it")
+    x_says()
+
+    _, out, _ = run_doctor(capsys)
+
+    assert line_with(out, "in a tracked file").startswith("ok")
+    line = line_with(out, f"in the name of {NAMED_SECRET}.txt in commit")
+    assert f"in commit {leaked_in} and 1 later" in line
+
+
+@needs_git
+@pytest.mark.parametrize(
+    "message",
+    [
+        f"Add {ACCESS_TOKEN_SECRET}",
+        f"Add notes\n\nThe token secret is {ACCESS_TOKEN_SECRET}.",
+    ],
+    ids=["subject", "body"],
+)
+def test_a_value_in_a_commit_message_fails_naming_the_commit(
+    capsys, repo, credentials_in_dotenv, x_says, message
+):
+    leaked_in = commit(repo, {"notes.md": "hello\n"}, message)
+    commit(repo, {"notes.md": "hello again\n"}, "A later commit")
+    x_says()
+
+    exit_code, out, _ = run_doctor(capsys)
+
+    line = line_with(out, "git history: in the message of commit")
+    assert line.startswith("FAIL")
+    assert f"in the message of commit {leaked_in}. " in line
+    assert "TWITTER_ACCESS_TOKEN_SECRET" in line
+    assert exit_code == 1
+
+
+def merge_with_conflict(repo):
+    """Two branches change the same line of config.py, and `git merge` stops."""
+    commit(repo, {"config.py": "TOKEN = ''\n"}, "Add config")
+    git(repo, "switch", "--quiet", "--create", "side")
+    commit(repo, {"config.py": "TOKEN = os.environ['TOKEN']\n"}, "Read the token")
+    git(repo, "switch", "--quiet", "-")
+    commit(repo, {"config.py": "TOKEN = 'to do'\n"}, "Placeholder")
+    result = run_git(repo, "merge", "--quiet", "side")
+    assert "CONFLICT" in result.stdout, result.stdout + result.stderr
+
+
+def merge_without_conflict(repo):
+    """A merge stopped before its commit, with nothing to resolve."""
+    commit(repo, {"config.py": "TOKEN = ''\n"}, "Add config")
+    git(repo, "switch", "--quiet", "--create", "side")
+    commit(repo, {"side.py": "pass\n"}, "Side work")
+    git(repo, "switch", "--quiet", "-")
+    git(repo, "merge", "--quiet", "--no-ff", "--no-commit", "side")
+
+
+@needs_git
+@pytest.mark.parametrize(
+    ("start_merge", "path", "content"),
+    [
+        (merge_with_conflict, "config.py", f"TOKEN = '{ACCESS_TOKEN_SECRET}'\n"),
+        (merge_without_conflict, "config.py", f"TOKEN = '{ACCESS_TOKEN_SECRET}'\n"),
+        (
+            merge_without_conflict,
+            "notes.txt",
+            spelled(ACCESS_TOKEN_SECRET, "utf-16-le", True),
+        ),
+    ],
+    ids=["conflict-resolved-with-it", "changed-while-merging", "utf-16-while-merging"],
+)
+def test_a_value_typed_while_merging_is_found_in_the_merge(
+    capsys, repo, credentials_in_dotenv, x_says, start_merge, path, content
+):
+    start_merge(repo)
+    merged_in = commit(repo, {path: content}, "Merge side")
+    assert len(git(repo, "log", "-1", "--format=%P").split()) == 2  # a merge
+    commit(repo, {path: "TOKEN = None\n"}, "Take it out")
+    x_says()
+
+    exit_code, out, _ = run_doctor(capsys)
+
+    line = line_with(out, f"git history: added to {path}")
+    assert f"in commit {merged_in}. " in line
+    assert "TWITTER_ACCESS_TOKEN_SECRET" in line
+    assert exit_code == 1
+
+
+@needs_git
 def test_short_values_are_not_searched(capsys, repo, x_says):
     write_env_file(repo / ".env", {**FAKE_CREDENTIALS, "TWITTER_CONSUMER_KEY": "abc"})
     commit(repo, {"abc.txt": "abc\n"})
@@ -320,6 +495,39 @@ def test_outside_a_repository_says_so(capsys, credentials_in_dotenv, x_says):
     assert line.startswith("skip")
     assert "`git init`" in line
     assert exit_code == 0
+
+
+@needs_git
+def test_a_folder_named_after_a_value_is_not_shown(
+    capsys, monkeypatch, isolated, x_says
+):
+    folder = isolated / ACCESS_TOKEN_SECRET
+    write_env_file(folder / ".env")
+    monkeypatch.chdir(folder)
+    x_says()
+
+    _, out, _ = run_doctor(capsys)
+
+    assert f"{NAMED_SECRET} is not in a git repository" in out
+
+
+@needs_git
+def test_git_failing_says_what_git_said_without_the_value(
+    capsys, repo, credentials_in_dotenv, x_says
+):
+    # A branch named after the value, pointing at a commit that does not exist.
+    missing_commit = "1" * 40
+    (repo / ".git" / "refs" / "heads" / ACCESS_TOKEN_SECRET).write_text(
+        f"{missing_commit}\n"
+    )
+    x_says()
+
+    exit_code, out, _ = run_doctor(capsys)
+
+    line = line_with(out, "`git log` failed")
+    assert line.startswith("FAIL")
+    assert f"(fatal: bad object refs/heads/{NAMED_SECRET})" in line
+    assert exit_code == 1
 
 
 # --- TWITTER_API_BASE_URL ---------------------------------------------------------------

@@ -19,6 +19,7 @@ client's session.
 from __future__ import annotations
 
 import getpass
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,20 +34,25 @@ from ..credentials import (
     COMMAND,
     CONSUMER_KEY,
     CONSUMER_SECRET,
-    X_API_ROOT,
+    X_API_ROOTS,
     Credentials,
     Settings,
     describe_sources,
 )
-from ..errors import AppKeysRejectedError, AuthCancelledError, WrongPinError, XError
-from .envfile import update_env_file
+from ..errors import (
+    AppKeysRejectedError,
+    AuthCancelledError,
+    InputError,
+    WrongPinError,
+    XError,
+)
+from .envfile import check_writable, saved_to, update_env_file
 
 if TYPE_CHECKING:
     from requests import Response
 
 PIN_TRIES = 3
-# X's roots: api.twitter.com still answers, and tokens work at both.
-X_API_ROOTS = (X_API_ROOT, "https://api.twitter.com")
+HANDLE = re.compile(r"@?[A-Za-z0-9_]{1,15}")  # X's rule for a username
 # What X answers (403, XML) when the app has no callback URL set.
 CALLBACK_NOT_APPROVED = 'code="415"'
 
@@ -77,6 +83,12 @@ def authorize(
     ask = ask or input
     ask_secret = ask_secret or getpass.getpass
     base_url = settings.api_base_url()
+    if handle is not None and not HANDLE.fullmatch(handle):
+        raise InputError(
+            f"{handle!r} is not an X handle (1 to 15 letters, digits or _): "
+            "give the bot account's @handle, or leave --handle out."
+        )
+    check_writable(env_file)
     app = app_keys(settings, ask_new=ask_new_app_keys, ask=ask, ask_secret=ask_secret)
     access_token, access_token_secret = pin_exchange(app, base_url, handle, ask)
     credentials = Credentials(
@@ -97,7 +109,7 @@ def authorize(
         },
     )
     print(f"Authorized as @{username}")
-    print(f"Saved the credentials to {env_file} (mode 0600, git-ignored).")
+    print(f"Saved the credentials to {saved_to(env_file)}.")
     if base_url_value:
         print(f"Also saved {API_BASE_URL}={base_url}: these tokens only work there.")
     return username
@@ -148,10 +160,13 @@ def read_answer(ask: Callable[[str], str], prompt: str) -> str:
 def pin_exchange(
     app: AppKeys, base_url: str, handle: str | None, ask: Callable[[str], str]
 ) -> tuple[str, str]:
-    """Show the authorize link, read the PIN, trade it for the access token."""
-    refusals = 0
+    """Show the authorize link, read the PIN, trade it for the access token.
+
+    Every answer counts toward the few tries, a number X refused or not, so
+    that endless input (``yes | bot auth``) ends.
+    """
     request_token = None
-    while True:
+    for attempt in range(1, PIN_TRIES + 1):
         if request_token is None:
             request_token = get_request_token(app, base_url)
             link = authorize_url(base_url, request_token["oauth_token"], handle)
@@ -163,14 +178,13 @@ def pin_exchange(
         try:
             return get_access_token(app, request_token, pin, base_url)
         except WrongPinError:
-            refusals += 1
-            if refusals == PIN_TRIES:
-                raise WrongPinError(
-                    f"X did not accept the PIN {PIN_TRIES} times: nothing was "
-                    f"saved; run `{COMMAND} auth` to start again."
-                ) from None
-            print("X did not accept that PIN (each works once). A fresh link:")
             request_token = None
+            if attempt < PIN_TRIES:
+                print("X did not accept that PIN (each works once). A fresh link:")
+    raise WrongPinError(
+        f"no PIN was accepted in {PIN_TRIES} tries: nothing was saved; run "
+        f"`{COMMAND} auth` to start again."
+    )
 
 
 def get_request_token(app: AppKeys, base_url: str) -> dict[str, str]:

@@ -24,7 +24,7 @@ from ..credentials import (
     Settings,
 )
 from ..errors import InputError
-from .envfile import update_env_file
+from .envfile import check_writable, saved_to, update_env_file
 
 # The tutorial's key for each of the bot's variables.
 TUTORIAL_KEYS = {
@@ -45,6 +45,7 @@ def import_credentials(
     """Check the credentials in ``path`` with X, save them to ``env_file``,
     offer to delete ``path``; return the account's username."""
     values = read_tutorial_file(path)
+    check_writable(env_file)
     credentials = Credentials(
         consumer_key=values[CONSUMER_KEY],
         consumer_secret=values[CONSUMER_SECRET],
@@ -56,7 +57,7 @@ def import_credentials(
     username = Client(credentials).me().username
     update_env_file(env_file, values)
     print(f"Imported the credentials of @{username} from {path}.")
-    print(f"Saved them to {env_file} (mode 0600, git-ignored).")
+    print(f"Saved them to {saved_to(env_file)}.")
     offer_to_delete(path, ask or input)
     return username
 
@@ -94,6 +95,11 @@ def parse(text: str, path: Path) -> object:
         return json.loads(text)
     except json.JSONDecodeError as error:
         json_error = error
+    except RecursionError:
+        raise InputError(
+            f"{path} nests too deeply to be the tutorial's tw.json (one flat "
+            f"object): fix it, or run `{COMMAND} auth` instead."
+        ) from None
     try:
         return ast.literal_eval(text)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
@@ -111,7 +117,14 @@ def offer_to_delete(path: Path, ask: Callable[[str], str]) -> None:
     except EOFError:
         answer = ""
     if answer.strip().lower() in ("y", "yes"):
-        path.unlink()
-        print(f"Deleted {path}.")
+        try:
+            path.unlink()
+        except OSError as error:
+            print(
+                f"Could not delete {path} ({error.strerror or 'failed'}): delete "
+                "it yourself, it holds the same secrets as .env."
+            )
+        else:
+            print(f"Deleted {path}.")
     else:
         print(f"Kept {path}: it holds the same secrets, so delete it once unused.")

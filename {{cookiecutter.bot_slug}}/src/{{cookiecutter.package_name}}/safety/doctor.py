@@ -2,7 +2,8 @@
 
 1. ``.env`` holds the four credentials and only its owner may read it;
 2. git ignores ``.env``, ``.env.*`` and ``tw.json`` and tracks none of them;
-3. no credential value is in a tracked file or anywhere in the git history;
+3. no credential value is in a tracked file or anywhere in the git history
+   (a file's content or name, a commit message);
 4. ``TWITTER_API_BASE_URL`` is https (or loopback);
 5. X accepts the credentials and the token may write (one ``GET /2/users/me``).
 """
@@ -27,7 +28,13 @@ from ..credentials import (
 )
 from ..errors import BotError, ConfigError, InputError
 from . import gitrepo
-from .leaks import MIN_SEARCHED_LENGTH, credential_values, find_values, names_in
+from .leaks import (
+    MIN_SEARCHED_LENGTH,
+    credential_values,
+    find_values,
+    names_in,
+    printable,
+)
 
 OK = "ok"
 FAIL = "FAIL"
@@ -49,13 +56,16 @@ def diagnose(settings: Settings, *, fix: bool = False) -> list[Check]:
     """Run every check; ``fix`` makes ``.env`` private when it is not."""
     env_file = settings.env_file
     folder = env_file.parent if env_file else Path.cwd()
-    return [
+    values = credential_values(env_file)
+    checks = [
         *check_env_file(settings),
         *check_env_file_mode(env_file, fix=fix),
-        *check_git(folder, env_file, credential_values(env_file)),
+        *check_git(folder, env_file, values),
         *check_base_url(settings),
         *check_credentials_with_x(settings),
     ]
+    # A path, a file name or git's words may hold a value: none is shown.
+    return [Check(check.status, printable(check.message, values)) for check in checks]
 
 
 def report(checks: Iterable[Check]) -> int:
@@ -102,7 +112,17 @@ def check_env_file_mode(env_file: Path | None, *, fix: bool) -> Iterator[Check]:
     if not mode & 0o077:
         yield Check(OK, f"{shown(env_file)} is private (mode {mode:04o})")
     elif fix:
-        env_file.chmod(0o600)
+        try:
+            env_file.chmod(0o600)
+        except OSError as error:  # another user's file, a read-only disk
+            yield Check(
+                FAIL,
+                f"{shown(env_file)} is open to other users (mode {mode:04o}) and "
+                f"--fix could not change that ({error.strerror}): run "
+                f"`chmod 600 {shown(env_file)}` as the file's owner (`ls -l` "
+                "shows who)",
+            )
+            return
         yield Check(OK, f"{shown(env_file)} was mode {mode:04o}, is now 0600 (fixed)")
     else:
         yield Check(
@@ -143,7 +163,9 @@ def check_git(
         yield from check_history(root, values)
     except subprocess.CalledProcessError as error:
         command = " ".join(error.cmd[:2])
-        yield Check(FAIL, f"`{command}` failed in {root}: run `git status` there")
+        said = error.stderr.decode(errors="replace").strip().splitlines()
+        why = f" ({said[-1]})" if said else ""
+        yield Check(FAIL, f"`{command}` failed in {root}{why}: run `git status` there")
 
 
 def check_ignored_and_untracked(root: Path, env_file: Path | None) -> Iterator[Check]:
@@ -212,22 +234,41 @@ def check_tracked_files(root: Path, values: Mapping[str, str]) -> Iterator[Check
             )
             for found in find_values(content, values)
         )
+    for path in tracked:
+        problems.extend(
+            Check(
+                FAIL,
+                f"{path}: its name holds the value of {name}: rename it, then "
+                f"treat it as leaked ({RUNBOOK})",
+            )
+            for name in names_in(os.fsencode(path), values)
+        )
     yield from problems or [Check(OK, "no credential value in a tracked file")]
 
 
 def check_history(root: Path, values: Mapping[str, str]) -> Iterator[Check]:
+    # (variable, where its value is) -> the commits that put it there, oldest first
     commits_by_place: dict[tuple[str, str], list[str]] = {}
-    for added in gitrepo.added_lines(root):
-        for name in names_in(added.text, values):
-            commits = commits_by_place.setdefault((name, added.path), [])
-            if added.commit not in commits:
-                commits.append(added.commit)
-    for (name, path), commits in commits_by_place.items():
+
+    def note(names: Iterable[str], where: str, commit: str) -> None:
+        for name in names:
+            commits = commits_by_place.setdefault((name, where), [])
+            if commit not in commits:
+                commits.append(commit)
+
+    for change in gitrepo.changes(root):
+        added = b"\n".join(change.added)
+        note(names_in(added, values), f"added to {change.path} in", change.commit)
+        names = names_in(os.fsencode(change.path), values)
+        note(names, f"in the name of {change.path} in", change.commit)
+    for commit, message in gitrepo.commit_messages(root):
+        note(names_in(message, values), "in the message of", commit)
+    for (name, where), commits in commits_by_place.items():
         more = f" and {len(commits) - 1} later" if len(commits) > 1 else ""
         yield Check(
             FAIL,
-            f"the value of {name} is in the git history: added to {path} in "
-            f"commit {commits[0]}{more}. Rewriting the history is not enough: "
+            f"the value of {name} is in the git history: {where} commit "
+            f"{commits[0]}{more}. Rewriting the history is not enough: "
             f"replace the credential ({RUNBOOK})",
         )
     if not commits_by_place:

@@ -7,20 +7,20 @@ see it in the process list: the values are searched for here, in Python.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
-from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
 @dataclass(frozen=True)
-class AddedLine:
-    """A line some commit added to a file."""
+class Change:
+    """What one commit did to one file: its path, and the lines it added."""
 
     commit: str  # abbreviated hash
     path: str
-    text: bytes
+    added: list[bytes] = field(default_factory=list)
 
 
 def has_git() -> bool:
@@ -74,34 +74,77 @@ def staged_content(root: Path, path: str) -> bytes:
     return git(root, "cat-file", "blob", f":{path}")
 
 
-def added_lines(root: Path) -> Iterator[AddedLine]:
-    """Every line added by every commit reachable from any ref, oldest first."""
+def changes(root: Path) -> list[Change]:
+    """Every change of every commit reachable from any ref, oldest first.
+
+    A merge counts with what it changed on the branch merged into, so what
+    was typed while resolving a conflict is in it.
+    """
     patches = git(
         root,
         "log",
         "--all",
         "--reverse",
+        "--root",  # the first commit too, whatever log.showRoot says
         "--patch",
+        # `git log -p` shows no diff for a merge; a combined diff (--cc)
+        # shows none for a file that looks binary, as UTF-16 does.
+        "--diff-merges=first-parent",
         "--text",  # binary files too
         "--no-color",
         "--no-ext-diff",
+        "--no-textconv",
         "--no-renames",
+        "--no-prefix",
+        "--no-show-signature",
         "--format=commit %h",
     )
-    commit = path = ""
+    found: list[Change] = []
+    commit = ""
     in_header = False  # between "diff --git" and the first hunk of a file
     for line in patches.split(b"\n"):
         if line.startswith(b"commit "):
             commit = line[7:].decode()
         elif line.startswith(b"diff --git "):
+            found.append(Change(commit, path_in_header(line)))
             in_header = True
-        elif in_header and line.startswith(b"+++ "):
-            path = line[4:].decode(errors="replace").removeprefix("b/")
         elif line.startswith(b"@@"):
             in_header = False
         elif not in_header and line.startswith(b"+"):
-            yield AddedLine(commit, path, line[1:])
+            found[-1].added.append(line[1:])
+    return found
+
+
+def path_in_header(header: bytes) -> str:
+    """The path in a ``diff --git PATH PATH`` line (the same path twice, as
+    renames are off and prefixes too)."""
+    both = header[len(b"diff --git ") :]
+    path = both[: (len(both) - 1) // 2]
+    if path.startswith(b'"'):  # git quotes a name with special characters
+        path = path[1:-1].decode("unicode_escape").encode("latin-1")
+    return os.fsdecode(path)
+
+
+def commit_messages(root: Path) -> list[tuple[str, bytes]]:
+    """The abbreviated hash and the message of every commit reachable from any
+    ref, oldest first."""
+    output = git(
+        root,
+        "log",
+        "--all",
+        "--reverse",
+        "--no-show-signature",
+        "-z",
+        "--format=%h%n%B",
+    )
+    messages = []
+    for record in output.split(b"\0"):  # a message holds no NUL
+        commit, _, message = record.partition(b"\n")
+        if commit:
+            messages.append((commit.decode(), message))
+    return messages
 
 
 def split_nul(output: bytes) -> list[str]:
-    return [name.decode(errors="replace") for name in output.split(b"\0") if name]
+    # fsdecode keeps a name that is not UTF-8 usable: git and open() take it back.
+    return [os.fsdecode(name) for name in output.split(b"\0") if name]

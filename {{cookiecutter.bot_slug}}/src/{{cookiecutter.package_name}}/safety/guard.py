@@ -3,11 +3,14 @@
 It reads what ``git commit`` is about to record (the index, not the working
 files) and looks for the exact values in ``.env`` and the environment, so it
 finds a secret whatever it is called and never cries wolf. Run it from a
-pre-commit hook; it names the file and line, never the value.
+pre-commit hook; it names the file and line, never the value. With
+``--message-file`` it checks the commit message instead (a commit-msg hook:
+the message is written after the files are checked).
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -17,54 +20,95 @@ from pathlib import Path
 from ..credentials import COMMAND
 from ..errors import InputError, StagedCredentialsError
 from . import gitrepo
-from .leaks import credential_values, find_values
+from .leaks import credential_values, find_values, names_in, printable
 
 
 @dataclass(frozen=True)
 class Leak:
     path: str
-    line: int
+    line: int | None  # None: the value is in the path itself
     name: str
 
     def __str__(self) -> str:
+        if self.line is None:
+            return f"{self.path}: its name contains the value of {self.name}"
         return f"{self.path}:{self.line}: contains the value of {self.name}"
 
 
-def guard(env_file: Path | None) -> int:
-    """Check the staged files: print each leak, then raise StagedCredentialsError."""
-    root = repository(Path.cwd())
+def guard(env_file: Path | None, message_file: Path | None = None) -> int:
+    """Check the staged files, or the commit message in ``message_file``: print
+    each leak, then raise StagedCredentialsError."""
     values = credential_values(env_file)
+    if message_file is not None:
+        return check_message(message_file, values)
+    root = repository(Path.cwd(), values)
     if not values:
-        print("guard: no credentials in .env or the environment: nothing to look for.")
-        return 0
-    leaks = staged_leaks(root, values)
-    for leak in leaks:
-        print(leak, file=sys.stderr)
-    if leaks:
-        raise StagedCredentialsError(
-            "the staged files hold credential values (listed above): take them "
-            "out (they belong in .env only) and `git add` the files again "
-            "before committing."
-        )
-    print("guard: no credential value in the staged files.")
+        return nothing_to_look_for()
+    return stop_if_any(
+        staged_leaks(root, values),
+        values,
+        "the staged files",
+        "the staged files hold credential values (listed above): take them out "
+        "(they belong in .env only) and `git add` the files again before "
+        "committing.",
+    )
+
+
+def check_message(message_file: Path, values: Mapping[str, str]) -> int:
+    if not values:
+        return nothing_to_look_for()
+    shown = printable(str(message_file), values)
+    return stop_if_any(
+        message_leaks(message_file, values),
+        values,
+        "the commit message",
+        "the commit message holds a credential value (listed above): commit "
+        f"again without it (`git commit --edit --file {shown}` starts from the "
+        "refused message).",
+    )
+
+
+def nothing_to_look_for() -> int:
+    print("guard: no credentials in .env or the environment: nothing to look for.")
     return 0
 
 
-def repository(folder: Path) -> Path:
+def stop_if_any(
+    leaks: list[Leak], values: Mapping[str, str], checked: str, fix: str
+) -> int:
+    """Print each leak and raise StagedCredentialsError(fix), or say all is clean."""
+    for leak in leaks:
+        print(printable(str(leak), values), file=sys.stderr)
+    if leaks:
+        raise StagedCredentialsError(fix)
+    print(f"guard: no credential value in {checked}.")
+    return 0
+
+
+def repository(folder: Path, values: Mapping[str, str]) -> Path:
     if not gitrepo.has_git():
         raise InputError("guard checks what git is about to commit: install git.")
     root = gitrepo.repo_root(folder)
     if root is None:
         raise InputError(
-            f"{folder} is not in a git repository: guard checks what git is about "
-            f"to commit, so run `{COMMAND} guard` inside the bot's repository."
+            f"{printable(str(folder), values)} is not in a git repository: guard "
+            "checks what git is about to commit, so run "
+            f"`{COMMAND} guard` inside the bot's repository."
         )
     return root
 
 
 def staged_leaks(root: Path, values: Mapping[str, str]) -> list[Leak]:
     leaks: list[Leak] = []
-    for path in gitrepo.staged_files(root):
+    try:
+        staged = gitrepo.staged_files(root)
+    except subprocess.CalledProcessError:
+        raise InputError(
+            "git could not list the staged files: run `git status` to see why."
+        ) from None
+    for path in staged:
+        names = names_in(os.fsencode(path), values)
+        leaks.extend(Leak(path, None, name) for name in names)
         try:
             content = gitrepo.staged_content(root, path)
         except subprocess.CalledProcessError:  # a submodule: no content here
@@ -72,3 +116,15 @@ def staged_leaks(root: Path, values: Mapping[str, str]) -> list[Leak]:
         found = find_values(content, values)
         leaks.extend(Leak(path, place.line, place.name) for place in found)
     return leaks
+
+
+def message_leaks(message_file: Path, values: Mapping[str, str]) -> list[Leak]:
+    try:
+        message = message_file.read_bytes()
+    except OSError as error:
+        raise InputError(
+            f"cannot read the commit message in "
+            f"{printable(str(message_file), values)}: {error.strerror}."
+        ) from None
+    found = find_values(message, values)
+    return [Leak(str(message_file), place.line, place.name) for place in found]

@@ -1,4 +1,5 @@
-"""Throwaway git repositories for the tests of ``doctor`` and ``guard``.
+"""Throwaway git repositories for the tests that look at git (doctor, guard,
+auth saying whether .env is ignored), and the ways a file can spell a credential.
 
 Each test gets a fresh repository in its own folder, with this project's
 ``.gitignore`` (git's own settings are isolated by conftest's ``isolated``).
@@ -10,9 +11,25 @@ from pathlib import Path
 
 import pytest
 
-PROJECT_GITIGNORE = Path(__file__).resolve().parents[2] / ".gitignore"
+PROJECT_GITIGNORE = Path(__file__).resolve().parents[1] / ".gitignore"
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+
+# Each Unicode encoding, with and without a byte-order mark: Windows
+# PowerShell 5 writes UTF-16 LE with one, and UTF-32 takes 4 bytes a character.
+UNICODE_SPELLINGS = [
+    pytest.param(encoding, bom, id=f"{encoding}{'-bom' if bom else ''}")
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+    for bom in (False, True)
+]
+# The second of these holds the bytes of a newline in UTF-16 and UTF-32
+# (U+0A05 next to U+4E00): a line count must not take them for one.
+LINE_BEFORE = "# 一ਅ一 notes"
+
+
+def spelled(text, encoding, bom):
+    """``text`` with Windows line ends, encoded as a Windows program may write it."""
+    return (("\ufeff" if bom else "") + text.replace("\n", "\r\n")).encode(encoding)
 
 
 def run_git(repo, *args):
@@ -42,9 +59,15 @@ def init_repo(folder):
 
 
 def stage(repo, path, text):
-    """Write ``text`` to ``path`` in ``repo`` and stage it, ignored or not."""
-    (Path(repo) / path).write_text(text, encoding="utf-8")
-    git(repo, "add", "--force", path)
+    """Write ``text`` (str or bytes) to ``path`` in ``repo`` and stage it,
+    ignored or not."""
+    file = Path(repo) / path
+    file.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        file.write_bytes(text)
+    else:
+        file.write_text(text, encoding="utf-8")
+    git(repo, "add", "--force", "--", path)
 
 
 def commit(repo, files, message="Change files"):
