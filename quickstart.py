@@ -19,6 +19,7 @@ import sys
 import venv
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     from sandbox import Sandbox  # imported once .venv has its requirements
@@ -102,10 +103,13 @@ def run(auto: bool, port: int) -> int:
         if posted and not auto:
             print("The sandbox stays up for more tries; Ctrl-C stops it.")
             wait_for_ctrl_c()
+        # The bot's .env keeps this URL: a sandbox started again must use its port.
+        port = urlsplit(sandbox.base_url).port
         print(
             "The sandbox has stopped, and with it the bot's tokens: it keeps "
             "everything in memory. To try more, start it again (.venv/bin/python "
-            f"-m sandbox) and authorize the bot again with `{project.name} auth`."
+            f"-m sandbox --port {port}) and authorize the bot again with "
+            f"`{project.name} auth`."
         )
         return 0 if posted else 1
     finally:

@@ -74,13 +74,21 @@ def cruft_regenerating(answers: dict[str, object], project: Path) -> bool:
     )
 
 
-def skip_reason(answers: dict[str, object]) -> str | None:
+def skip_reason(answers: dict[str, object], project: Path) -> str | None:
     """Why authorization should not run now, or None when it should."""
     if not answers.get("authorize_now"):
         return "authorize_now is off"
     if stdin_at_end():
         return "there is no input to read a PIN from"
+    if cannot_hold_a_venv(project) and not has_requirements():
+        return "its dependencies are not installed, and no .venv can be made here"
     return None
+
+
+def cannot_hold_a_venv(project: Path) -> bool:
+    """Whether the project's path holds the PATH separator (':'): a venv's
+    activate script would split PATH there, so Python refuses to make one."""
+    return os.pathsep in str(project)
 
 
 def stdin_at_end() -> bool:
@@ -199,6 +207,16 @@ def print_next_steps(project: Path, slug: str, auth_step: str | None) -> None:
     """What to type next; ``auth_step`` is the command that authorizes, or None."""
     # The full path: cookiecutter may have written the bot anywhere (-o).
     steps = [(f"cd {shlex.quote(str(project))}", "")]
+    if cannot_hold_a_venv(project):
+        print(
+            f"\nwarning: {project} contains {os.pathsep!r}, which splits PATH, so "
+            "Python cannot make a virtual environment in it: move the bot to a "
+            "folder without it (the first two steps below move it to your home)."
+        )
+        steps = [
+            (f"mv {shlex.quote(str(project))} ~/", ""),
+            (f"cd ~/{shlex.quote(project.name)}", ""),
+        ]
     if not venv_python(project).exists():
         steps.append(("python3 -m venv .venv", "the bot's virtual environment"))
     steps.append((install_command(project), "the bot and its test tools, in .venv"))
@@ -228,7 +246,7 @@ def main(answers: dict[str, object]) -> int:
         return 0  # a throw-away copy for cruft to compare with: nothing to do
     slug = str(answers["bot_slug"])
     init_git(project)
-    reason = skip_reason(answers)
+    reason = skip_reason(answers, project)
     if reason:
         print(f"Skipping the authorization of the bot account: {reason}.")
         auth_step: str | None = f"{slug} auth"

@@ -202,7 +202,7 @@ def slug_problem(slug: str) -> str | None:
 def package_problem(package: str) -> str | None:
     another = (
         "choose another bot_name or set package_name "
-        f"(for example package_name={package}_bot)."
+        f"(for example package_name={fine_package_name(package)})."
     )
     if not package.isidentifier() or not package.isascii():
         return (
@@ -220,6 +220,11 @@ def package_problem(package: str) -> str | None:
         return f"package_name {package!r} is a device name on Windows: {another}"
     if keyword.iskeyword(package) or keyword.issoftkeyword(package):
         return f"package_name {package!r} is a Python keyword: {another}"
+    if package.startswith("__") and package.endswith("__"):
+        return (
+            f"package_name {package!r} starts and ends with '__', as names that "
+            f"mean something to Python itself do (__main__, __init__): {another}"
+        )
     if package in STANDARD_LIBRARY:
         return (
             f"package_name {package!r} shadows the standard library module "
@@ -235,7 +240,31 @@ def package_problem(package: str) -> str | None:
             f"package_name {package!r} shadows the module of that name in the "
             f"bot's tests: {another}"
         )
+    if is_test_module_name(package):
+        return (
+            f"package_name {package!r} is named like a test module (test_*.py, "
+            f"*_test.py): pytest would import a test file tests/{package}.py in "
+            f"place of the package: {another}"
+        )
     return None
+
+
+def is_test_module_name(name: str) -> bool:
+    """Whether pytest collects a module of this name as tests (its default
+    python_files). It imports the bot's tests as top-level modules (tests/
+    has no __init__.py), so tests/test_cli.py would hide a package test_cli."""
+    return name.startswith("test_") or name.endswith("_test")
+
+
+def fine_package_name(package: str) -> str:
+    """A name to suggest instead of a refused ``package``: its words and
+    "_bot" ("json" gives "json_bot", "test_cli" and "__cli__" "cli_bot"),
+    or "my_bot" when that will not do either."""
+    words = package.strip("_").removeprefix("test_")
+    name = f"{words}_bot"
+    if words[:1].isalpha() and not is_test_module_name(name):
+        return name
+    return "my_bot"
 
 
 def shortened(name: str) -> str:

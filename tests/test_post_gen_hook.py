@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -49,7 +51,7 @@ def test_the_unrendered_hook_imports_only_the_standard_library() -> None:
 
 def test_authorize_now_off_is_a_reason_to_skip(hook: ModuleType) -> None:
     answers = dict(ANSWERS, authorize_now=False)
-    assert hook.skip_reason(answers) == "authorize_now is off"
+    assert hook.skip_reason(answers, Path.cwd()) == "authorize_now is off"
 
 
 @pytest.fixture
@@ -304,3 +306,120 @@ def test_next_steps_install_into_the_bots_venv_with_what_it_has(
     assert ("python3 -m venv .venv" in steps) == (environment == "none")
     assert steps.index(install) < steps.index("source .venv/bin/activate")
     assert not [step for step in steps if step.startswith("pip ")]
+
+
+SEPARATOR_IN_PATH = [
+    f"out{os.pathsep}put",
+    f"{os.pathsep}",
+    f"a{os.pathsep}b/deeper",
+    f"plain/with{os.pathsep}",
+]
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the steps are for a POSIX shell")
+@pytest.mark.parametrize("parent", SEPARATOR_IN_PATH)
+def test_a_path_holding_the_path_separator_is_said_before_steps_that_move_the_bot(
+    hook: ModuleType,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    parent: str,
+) -> None:
+    """No venv can be made in such a folder (PATH would split at the
+    separator), so the steps start by moving the bot out of it."""
+    project = tmp_path / parent / "acme-bot"
+    project.mkdir(parents=True)
+    (project / ".gitignore").write_text(".env\n")
+    monkeypatch.chdir(project)
+    monkeypatch.setattr(hook, "stdin_at_end", lambda: True)
+
+    assert hook.main(dict(ANSWERS)) == 0
+
+    out = capsys.readouterr().out
+    before, next_steps = out.split("Next steps:")
+    warnings = [line for line in before.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1, out
+    assert f"{project} contains {os.pathsep!r}" in warnings[0]
+    assert "move the bot to a folder without it" in warnings[0]
+    steps = [line.split("  #")[0].strip() for line in next_steps.splitlines()]
+    moves = [step for step in steps if str(project) in step]
+    assert moves == [f"mv {shlex.quote(str(project))} ~/"], next_steps
+    assert steps[1:3] == [moves[0], "cd ~/acme-bot"], next_steps
+    assert "python3 -m venv .venv" in steps
+
+    # The steps up to the venv's lead into a folder where one can be made.
+    home = tmp_path / "home"
+    home.mkdir()
+    (project / "bot.py").write_text("")
+    result = run(
+        ["sh", "-c", f"{steps[1]} && {steps[2]} && pwd"],
+        cwd=tmp_path,
+        env=dict(os.environ, HOME=str(home)),
+        timeout=60,
+    )
+    assert result.stdout == f"{home / 'acme-bot'}\n", result.stderr
+    assert (home / "acme-bot" / "bot.py").exists()
+
+
+@pytest.mark.parametrize("parent", ["plain", "with space", "it's"])
+def test_a_path_without_the_separator_gets_no_warning(
+    hook: ModuleType,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    parent: str,
+) -> None:
+    project = tmp_path / parent / "acme-bot"
+    project.mkdir(parents=True)
+    (project / ".gitignore").write_text(".env\n")
+    monkeypatch.chdir(project)
+    monkeypatch.setattr(hook, "stdin_at_end", lambda: True)
+
+    hook.main(dict(ANSWERS))
+
+    out = capsys.readouterr().out
+    assert "warning:" not in out
+    assert f"  cd {shlex.quote(str(project))}\n" in out
+
+
+@pytest.mark.parametrize("parent", SEPARATOR_IN_PATH)
+def test_no_venv_is_made_in_a_path_holding_the_path_separator(
+    hook: ModuleType,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    parent: str,
+) -> None:
+    """It could not be made there, or would break once the bot is moved."""
+    project = tmp_path / parent / "acme-bot"
+    project.mkdir(parents=True)
+    monkeypatch.chdir(project)
+    monkeypatch.setattr(hook, "stdin_at_end", lambda: False)
+    monkeypatch.setattr(hook, "has_requirements", lambda: False)
+    made = []
+    monkeypatch.setattr(hook, "make_venv", made.append)
+
+    assert hook.main(dict(ANSWERS)) == 0
+
+    out = capsys.readouterr().out
+    assert made == []
+    assert "Skipping the authorization of the bot account: " in out
+    assert "Could not install" not in out
+    assert "acme-bot auth " in out.split("Next steps:")[1]
+
+
+@pytest.mark.skipif(os.name == "nt", reason="':' cannot be in a Windows path")
+def test_cookiecutter_into_a_path_with_a_colon_keeps_the_bot_and_says_what_to_do(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    out = tmp_path / "bots:2024"
+    result = run(
+        [sys.executable, "-m", "cookiecutter", ".", "-o", out, "--no-input"],
+        cwd=TEMPLATE_DIR,
+        env=cli_env,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (out / "my-bot" / "pyproject.toml").exists()
+    warning = next(line for line in result.stdout.splitlines() if ":'" in line)
+    assert warning.startswith(f"warning: {out / 'my-bot'} contains ':'")

@@ -63,7 +63,13 @@ def derived_names(**answers: str) -> dict[str, str]:
         ("My-Bot", "My_Bot"),
         ("my_bot", "my_bot"),
         ("json-bot", "json_bot"),
-        ("test-bot", "test_bot"),
+        ("contest-bot", "contest_bot"),
+        ("testing-bot", "testing_bot"),
+        ("my-tests", "my_tests"),
+        ("bot-test-suite", "bot_test_suite"),
+        ("private-bot", "_private_bot"),
+        ("private-bot", "__private_bot"),
+        ("bot", "bot__"),
         ("tweepy-bot", "tweepy_bot"),
         ("python-bot", "python_bot"),
         ("git-bot", "git_bot"),
@@ -125,6 +131,22 @@ def test_fine_names_pass(hook: ModuleType, bot_slug: str, package_name: str) -> 
         ("conftest", "bot's tests"),
         ("helpers", "bot's tests"),
         ("fake_x", "bot's tests"),
+        # Named like a test module: pytest imports the bot's test_cli.py as
+        # "test_cli", in place of a package of that name.
+        ("test_cli", "named like a test module"),
+        ("test_client", "named like a test module"),
+        ("test_pin", "named like a test module"),
+        ("test_doctor", "named like a test module"),
+        ("test_bot", "named like a test module"),
+        ("test_", "named like a test module"),
+        ("cli_test", "named like a test module"),
+        ("my_bot_test", "named like a test module"),
+        # Python's own names: "import __main__" gives the running script.
+        ("__main__", "starts and ends with '__'"),
+        ("__init__", "starts and ends with '__'"),
+        ("__future__", "starts and ends with '__'"),
+        ("__bot__", "starts and ends with '__'"),
+        ("__", "starts and ends with '__'"),
     ],
 )
 def test_unusable_package_names_are_refused(
@@ -228,7 +250,9 @@ def test_every_refused_package_name_suggests_a_fine_one(hook: ModuleType) -> Non
     refused = (
         hook.DEPENDENCY_MODULES
         | hook.TEST_MODULES
-        | {"json", "os", "__future__", "class", "match", "aux"}
+        | {"json", "os", "__future__", "class", "match", "aux", "test"}
+        | {"test_cli", "test_test_cli", "test_3d", "cli_test", "test_"}
+        | {"__main__", "__init__", "__", "___", "__3__", "__test_cli__"}
     )
     for package_name in sorted(refused):
         message = hook.problem_with("my-bot", package_name)
@@ -275,6 +299,8 @@ def test_names_derived_from_bot_name_are_usable(
         ({"bot_name": "!!!"}, "bot_slug is empty"),
         ({"bot_name": "🤖 ✨"}, "bot_slug is empty"),
         ({"bot_name": "JSON"}, "package_name 'json' shadows"),
+        ({"bot_name": "Test CLI"}, "package_name 'test_cli' is named like"),
+        ({"bot_name": "Pin Test"}, "package_name 'pin_test' is named like"),
         ({"bot_name": "bot " * 60}, "bot_slug 'bot-bot-bot"),
         ({"bot_slug": "my-bot", "package_name": "yaml"}, "package_name 'yaml'"),
     ],
@@ -339,6 +365,11 @@ def cookiecutter_cli(
     ("answer", "error_line"),
     [
         ("package_name=json", "Error: package_name 'json' shadows "),
+        ("bot_name=Test CLI", "Error: package_name 'test_cli' is named like"),
+        ("bot_name=Doctor Test", "Error: package_name 'doctor_test' is named"),
+        ("package_name=test_pin", "Error: package_name 'test_pin' is named like"),
+        ("package_name=__main__", "Error: package_name '__main__' starts and"),
+        ("package_name=__init__", "Error: package_name '__init__' starts and"),
         ("bot_slug=-bot", "Error: bot_slug '-bot' is not a usable folder"),
         ("bot_name=Python", "Error: bot_slug 'python' would replace or hide"),
         ("bot_name=Pip", "Error: bot_slug 'pip' would replace or hide"),

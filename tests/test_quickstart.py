@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 
@@ -84,3 +85,36 @@ def test_the_first_post_runs_the_bot_wherever_the_clone_is(
     out = capfd.readouterr().out
     assert "bot got ['whoami']" in out
     assert "bot got ['post', 'Hello from sandbox_bot, via the sandbox!']" in out
+
+
+@pytest.fixture
+def sandbox_port(request: pytest.FixtureRequest, busy_port: int) -> int:
+    """The port the quick start is asked for: the default when it is free,
+    another program's, or another free one."""
+    if request.param == "busy":
+        return busy_port
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize("sandbox_port", ["busy", "free"], indirect=True)
+def test_the_last_advice_starts_the_sandbox_where_the_bot_looks_for_it(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    sandbox_port: int,
+) -> None:
+    """The bot's .env keeps the sandbox's URL, so the sandbox started again
+    must listen on the same port, whichever the quick start ended up using."""
+    for name in ("API_BASE_URL", "CONSUMER_KEY", "CONSUMER_SECRET"):
+        monkeypatch.delenv(f"TWITTER_{name}", raising=False)  # run() sets them
+    monkeypatch.setattr(quickstart, "generate_auto", lambda: tmp_path / "sandbox-bot")
+    monkeypatch.setattr(quickstart, "first_post", lambda project: True)
+
+    assert quickstart.run(auto=True, port=sandbox_port) == 0
+
+    used = os.environ["TWITTER_API_BASE_URL"].rsplit(":", 1)[1]  # as in the .env
+    advice = capsys.readouterr().out.splitlines()[-1]
+    assert f"start it again (.venv/bin/python -m sandbox --port {used})" in advice
+    assert "`sandbox-bot auth`" in advice

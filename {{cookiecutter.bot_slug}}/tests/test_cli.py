@@ -224,6 +224,17 @@ def test_deleted_current_folder_exits_2_with_one_line(
     assert "no longer exists" in err
 
 
+@pytest.mark.parametrize(
+    "name", ["two\nlines.env", "esc\x1b[31mred.env", "rtl\u202egol.env"]
+)
+def test_a_path_with_control_characters_is_shown_on_one_line(capsys, x_api, name):
+    exit_code, _, err = run_cli(capsys, "post", "--dry-run", "--env-file", name, "hi")
+
+    assert exit_code == 2
+    assert_one_error_line(err)
+    assert "\x1b" not in err and "\u202e" not in err
+
+
 def test_post_empty_text_exits_2(capsys, credentials_in_env, x_api):
     exit_code, out, err = run_cli(capsys, "post", "")
 

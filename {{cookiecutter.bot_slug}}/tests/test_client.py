@@ -1,12 +1,14 @@
 """``client``: each way X can refuse a request becomes one error that says
 what to do, and an answer that makes no sense is an error too, not a crash."""
 
+import gzip
 import re
 import time
 from datetime import datetime, timezone
 
 import pytest
 import requests
+import urllib3
 from fake_x import (
     CREDITS_DEPLETED,
     DUPLICATE,
@@ -185,26 +187,76 @@ def test_credits_depleted(credentials_in_env, x_api):
     assert "credits" in str(error)
 
 
-@pytest.mark.parametrize("status", [500, 502, 503])
-def test_x_failing_on_its_side(credentials_in_env, x_api, status):
-    x_api.post(TWEETS_URL, json=SERVICE_UNAVAILABLE, status=status)
+def never_connected():
+    """What requests raises when no connection could be made (refused, no DNS)."""
+    reason = urllib3.exceptions.NewConnectionError(None, "Connection refused")
+    return requests.ConnectionError(
+        urllib3.exceptions.MaxRetryError(None, TWEETS_URL, reason)
+    )
+
+
+# What became of a request that left but got no answer saying so.
+NO_ANSWER = {
+    "500": {"json": SERVICE_UNAVAILABLE, "status": 500},
+    "503": {"json": SERVICE_UNAVAILABLE, "status": 503},
+    "connection-lost": {"body": requests.ConnectionError("Connection aborted.")},
+    "read-timeout": {"body": requests.ReadTimeout("Read timed out.")},
+}
+
+
+@pytest.mark.parametrize("answer", NO_ANSWER)
+def test_a_post_without_an_answer_may_have_been_made_and_is_not_retried(
+    credentials_in_env, x_api, answer
+):
+    x_api.post(TWEETS_URL, **NO_ANSWER[answer])
 
     error = post_and_catch(XUnreachableError)
 
-    assert "try again" in str(error)
+    assert "the post may have been made" in str(error)
+    assert "try again" not in str(error)
+    assert len(x_api.calls) == 1
+
+
+@pytest.mark.parametrize("answer", NO_ANSWER)
+def test_a_read_without_an_answer_says_to_try_again(credentials_in_env, x_api, answer):
+    x_api.get(USERS_ME_URL, **NO_ANSWER[answer])
+
+    with pytest.raises(XUnreachableError) as caught:
+        Client(load_settings().credentials()).me()
+
+    assert "try again" in str(caught.value)
 
 
 @pytest.mark.parametrize(
     "network_error",
-    [requests.ConnectionError("connection refused"), requests.Timeout("timed out")],
-    ids=["connection-error", "timeout"],
+    [never_connected(), requests.ConnectTimeout("Connection to api.x.com timed out.")],
+    ids=["refused", "connect-timeout"],
 )
-def test_x_unreachable(credentials_in_env, x_api, network_error):
+def test_a_post_that_never_left_says_to_check_the_network(
+    credentials_in_env, x_api, network_error
+):
     x_api.post(TWEETS_URL, body=network_error)
 
     error = post_and_catch(XUnreachableError)
 
     assert "network" in str(error)
+    assert "may have been made" not in str(error)
+
+
+@pytest.mark.parametrize("packed", [False, True], ids=["plain", "gzip-bomb"])
+def test_an_answer_too_large_to_be_xs_is_not_read_to_its_end(
+    credentials_in_env, x_api, packed
+):
+    body = b'{"data": {"username": "' + b"x" * 3_000_000 + b'"}}'
+    headers = {"content-encoding": "gzip"} if packed else {}
+    x_api.get(
+        USERS_ME_URL, body=gzip.compress(body) if packed else body, headers=headers
+    )
+
+    with pytest.raises(XUnreachableError) as caught:
+        Client(load_settings().credentials()).me()
+
+    assert "over 1 MiB" in str(caught.value)
 
 
 def test_unknown_refusal_passes_on_xs_message(credentials_in_env, x_api):

@@ -323,7 +323,17 @@ def test_api_base_url_refuses_plain_http_to_another_host(monkeypatch, url):
 
 @pytest.mark.parametrize(
     "url",
-    ["not a url", "api.x.com", "ftp://127.0.0.1", "https://"],
+    [
+        "not a url",
+        "api.x.com",
+        "ftp://127.0.0.1",
+        "https://",
+        "http://[::1",
+        "http://127.0.0.1:port",
+        "http://127.0.0.1:99999",
+        "https://api.x.com?",
+        "https://api.x.com/#",
+    ],
 )
 def test_api_base_url_refuses_garbage(monkeypatch, url):
     with pytest.raises(ConfigError) as caught:

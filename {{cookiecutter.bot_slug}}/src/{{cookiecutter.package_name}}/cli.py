@@ -22,7 +22,7 @@ from .credentials import (
     load_settings,
     project_env_file,
 )
-from .errors import BotError, InputError, TextLengthError
+from .errors import BotError, InputError, TextLengthError, printable
 from .length import MAX_CHARACTERS
 from .posting import post
 from .safety.doctor import diagnose, report
@@ -186,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         current_folder()  # one line, not a traceback, if it was deleted
         return args.run(args)  # type: ignore[no-any-return]
     except BotError as error:
-        print(f"{COMMAND}: error: {error}", file=sys.stderr)
+        print(f"{COMMAND}: error: {printable(str(error))}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print(f"{COMMAND}: interrupted", file=sys.stderr)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from .credentials import API_BASE_URL, COMMAND, Credentials, describe_sources
 from .errors import (
@@ -36,6 +37,13 @@ if TYPE_CHECKING:
 # The longest the bot waits for one request, from sending it to the last
 # byte of the answer.
 TIMEOUT_SECONDS = 30
+# X's answers are a few kilobytes; a bigger one is not X (or is a bomb).
+MAX_ANSWER_BYTES = 1024 * 1024
+# When a post was sent but no answer says what became of it. Sending it again
+# blindly could post twice (X refuses only an identical text), and pay twice.
+MAYBE_POSTED = (
+    "so the post may have been made: look at the bot's profile before posting it again."
+)
 TWEEPY_ROOT = "https://api.twitter.com"
 # 429 headers of the 24-hour caps, and whose cap each is.
 DAILY_CAPS = {
@@ -126,19 +134,17 @@ class RootSession:
         if url.startswith(TWEEPY_ROOT + "/"):
             url = self.base_url + url[len(TWEEPY_ROOT) :]
         try:
-            answer = within_time_limit(
-                lambda: requests.request(
-                    method,
-                    url,
-                    timeout=TIMEOUT_SECONDS,
-                    allow_redirects=False,
-                    **kwargs,
-                )
-            )
+            answer = within_time_limit(lambda: fetch(method, url, **kwargs))
+        except TimeoutError:
+            raise unanswered(
+                f"X did not answer within {TIMEOUT_SECONDS} s", method, url, sent=True
+            ) from None
         except requests.RequestException as error:
-            raise XUnreachableError(
-                f"could not reach X ({error.__class__.__name__}): check the network "
-                "connection and TWITTER_API_BASE_URL, then try again."
+            raise unanswered(
+                f"could not reach X ({error.__class__.__name__})",
+                method,
+                url,
+                sent=not never_sent(error),
             ) from None
         if 300 <= answer.status_code < 400:
             location = one_line(answer.headers.get("location", ""))
@@ -173,13 +179,58 @@ def within_time_limit(send: Callable[[], Response]) -> Response:
     sending.start()
     sending.join(TIMEOUT_SECONDS)
     if not outcome:
-        raise XUnreachableError(
-            f"X did not answer within {TIMEOUT_SECONDS} s: check the network "
-            f"connection and {API_BASE_URL}, then try again."
-        )
+        raise TimeoutError
     if isinstance(outcome[0], Exception):
         raise outcome[0]
     return outcome[0]
+
+
+def fetch(method: str, url: str, **kwargs: Any) -> Response:
+    """One request, never redirected, its answer read up to MAX_ANSWER_BYTES."""
+    import requests
+
+    answer = requests.request(
+        method,
+        url,
+        timeout=TIMEOUT_SECONDS,
+        allow_redirects=False,
+        stream=True,
+        **kwargs,
+    )
+    body = b""
+    for chunk in answer.iter_content(64 * 1024):  # unpacked, if it was packed
+        body += chunk
+        if len(body) > MAX_ANSWER_BYTES:
+            answer.close()
+            raise unanswered(
+                "the answer was over 1 MiB, which X's never are", method, url, sent=True
+            )
+    answer._content = body  # what requests keeps once it read an answer
+    return answer
+
+
+def never_sent(error: Exception) -> bool:
+    """Whether a request failed before it left: no connection was made."""
+    import requests
+    import urllib3
+
+    reason = getattr(error.args[0], "reason", None) if error.args else None
+    return isinstance(error, requests.ConnectTimeout) or isinstance(
+        reason, urllib3.exceptions.NewConnectionError
+    )
+
+
+def unanswered(what: str, method: str, url: str, *, sent: bool) -> XUnreachableError:
+    """``what`` happened to a request, with what to do next."""
+    if sent and is_post(method, url):
+        return XUnreachableError(f"{what}, {MAYBE_POSTED}")
+    return XUnreachableError(
+        f"{what}: check the network connection and {API_BASE_URL}, then try again."
+    )
+
+
+def is_post(method: str, url: str) -> bool:
+    return method == "POST" and urlsplit(url).path.endswith("/2/tweets")
 
 
 def refusal(answer: Response, sources: Mapping[str, str]) -> BotError:
@@ -221,6 +272,8 @@ def refusal(answer: Response, sources: Mapping[str, str]) -> BotError:
             "X refused (402 Payment Required): the account's API credits are "
             "used up. Add credits in the X developer console, then try again."
         )
+    if status >= 500 and is_post(str(answer.request.method), str(answer.request.url)):
+        return XUnreachableError(f"X failed ({status}), {MAYBE_POSTED}")
     if status >= 500:
         return XUnreachableError(f"X failed ({status}): try again later.")
     return XError(f"X refused the request ({status}): {detail or 'no details'}.")

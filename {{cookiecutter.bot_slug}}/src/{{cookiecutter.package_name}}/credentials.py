@@ -159,6 +159,8 @@ def project_env_file() -> Path:
     path = project_root() / ".env"
     if os.path.lexists(path):
         check_own_file(path)
+    elif os.name == "posix":
+        check_private_folder(path.parent, path)
     return path
 
 
@@ -182,20 +184,20 @@ def current_folder() -> Path:
         ) from None
 
 
-def check_regular_file(path: Path) -> None:
-    """Refuse an env file that is not a regular file once symlinks are
-    followed: reading a FIFO or a device would hang or mislead."""
+def check_regular_file(path: Path, option: str = "--env-file") -> None:
+    """Refuse a file to read that is not a regular file once symlinks are
+    followed: reading a FIFO or a device would hang or never end."""
     try:
         mode = os.stat(path).st_mode
     except OSError as error:
         raise ConfigError(
             f"cannot use {path} ({error.strerror or error.__class__.__name__}): "
-            "fix or remove it, or give another file with --env-file."
+            f"fix or remove it, or give another file with {option}."
         ) from None
     if not stat.S_ISREG(mode):
         raise ConfigError(
             f"{path} is not a regular file: remove it, or give another file "
-            "with --env-file."
+            f"with {option}."
         )
 
 
@@ -211,26 +213,36 @@ def check_own_file(path: Path) -> None:
             ".env, or give a file with --env-file."
         )
     for folder in {path.parent, path.resolve().parent}:
-        mode = os.stat(folder).st_mode
-        if mode & stat.S_IWOTH and not mode & stat.S_ISVTX:
-            raise ConfigError(
-                f"{path} is in {folder}, which every user may write to, so it "
-                "was not read: move it into a private folder, or give a file "
-                "with --env-file."
-            )
+        check_private_folder(folder, path)
+
+
+def check_private_folder(folder: Path, path: Path) -> None:
+    """Refuse ``path`` in a folder every user may write to (without the
+    sticky bit of /tmp, which keeps others from replacing a user's file)."""
+    mode = os.stat(folder).st_mode
+    if mode & stat.S_IWOTH and not mode & stat.S_ISVTX:
+        raise ConfigError(
+            f"{path} is in {folder}, which every user may write to, so it was "
+            "not used: move the bot into a private folder, or give a file with "
+            "--env-file."
+        )
 
 
 def checked_base_url(url: str) -> str:
     """Refuse an API root that would send signed requests in the clear."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("https", "http") or not parts.hostname:
+    try:
+        parts = urlsplit(url.strip())
+        scheme, host, _ = parts.scheme, parts.hostname, parts.port  # port: checked
+    except ValueError:  # e.g. "http://[::1" or a port that is no number
+        scheme, host = "", None
+    if scheme not in ("https", "http") or not host:
         raise ConfigError(
             f"{API_BASE_URL}={url!r} is not an http(s) URL: "
             f"unset it to use X ({X_API_ROOT}), or give the sandbox's URL."
         )
-    if parts.query or parts.fragment:
+    if "?" in url or "#" in url:
         raise ConfigError(f"{API_BASE_URL} must be a bare root URL, got {url!r}.")
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
+    if scheme == "http" and not is_loopback(host):
         raise ConfigError(
             f"{API_BASE_URL}={url!r} is refused: plain http would send signed "
             "requests in the clear. Use https, or http only to a loopback "

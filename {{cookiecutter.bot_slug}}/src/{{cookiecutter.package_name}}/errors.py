@@ -101,6 +101,12 @@ def unshown(character: str) -> bool:
     )
 
 
+def printable(text: str) -> str:
+    """``text`` with each character a terminal would act on shown as ``?``,
+    as ``ls`` shows such a file name: a path may hold a newline or an escape."""
+    return "".join("?" if unshown(character) else character for character in text)
+
+
 def one_line(text: str) -> str:
     """Text from elsewhere (a server's message, a name), fit for a one-line
     message: each character a terminal would act on becomes a space, runs of

@@ -411,17 +411,22 @@ class EndlessAnswers:
         return self.answer
 
 
-@pytest.mark.parametrize("answer", ["y", WRONG_PIN], ids=["not-a-number", "wrong-pin"])
+@pytest.mark.parametrize(
+    ("answer", "error"),
+    [("y", AuthCancelledError), (WRONG_PIN, WrongPinError)],
+    ids=["not-a-number", "wrong-pin"],
+)
 def test_endless_answers_end_after_the_few_tries(
-    tmp_path, app_keys_in_env, x_api, answer
+    tmp_path, app_keys_in_env, x_api, answer, error
 ):
+    """Only answers that are no number are bad input (exit 2): X saw none."""
     for _ in range(3):
         answer_request_token(x_api)
         answer_pin_rejected(x_api)
     x_api.assert_all_requests_are_fired = False  # "y" never reaches X
     keyboard = EndlessAnswers(answer)
 
-    with pytest.raises(WrongPinError) as caught:
+    with pytest.raises(error) as caught:
         run_auth(tmp_path, ask=keyboard)
 
     assert keyboard.prompts == ["PIN: "] * 3
@@ -484,6 +489,26 @@ def test_env_file_that_cannot_be_written_is_refused_before_any_request(
 # --- When it cannot finish --------------------------------------------------------
 
 
+@pytest.mark.parametrize("step", ["request_token", "access_token"])
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [(429, "rate limit is used up"), (500, "X failed (500)"), (503, "X failed (503)")],
+)
+def test_x_busy_or_failing_during_the_flow_says_so(
+    tmp_path, app_keys_in_env, x_api, step, status, said
+):
+    if step == "access_token":
+        answer_request_token(x_api)
+    x_api.post(f"{X_ROOT}/oauth/{step}", json={"title": "busy"}, status=status)
+
+    with pytest.raises(XError) as caught:
+        run_auth(tmp_path, ask=typed(PIN))
+
+    assert said in str(caught.value)
+    assert "OAuth 1.0a" not in str(caught.value)
+    assert_nothing_saved(tmp_path)
+
+
 def test_rejected_app_keys_say_to_use_new_app_keys(tmp_path, app_keys_in_env, x_api):
     x_api.post(f"{X_ROOT}/oauth/request_token", json=APP_KEYS_REJECTED, status=401)
 
@@ -540,12 +565,39 @@ def test_no_network_raises_x_unreachable_and_saves_nothing(
     assert_nothing_saved(tmp_path)
 
 
-def test_network_lost_after_the_pin_saves_nothing(tmp_path, app_keys_in_env, x_api):
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"body": requests.ConnectionError("Network is unreachable")},
+        {"json": {"title": "Service Unavailable"}, "status": 503},
+        {"json": {"title": "Too Many Requests"}, "status": 429},
+        {"json": {}, "status": 200},
+    ],
+    ids=["network-lost", "x-failing", "rate-limited", "no-username"],
+)
+def test_tokens_x_gave_are_saved_even_when_the_account_is_not_confirmed(
+    capsys, tmp_path, app_keys_in_env, x_api, answer
+):
+    """X accepted the PIN: the browser step would not have to be done again."""
     answer_request_token(x_api)
     answer_access_token(x_api)
-    x_api.get(USERS_ME_URL, body=requests.ConnectionError("Network is unreachable"))
+    x_api.get(USERS_ME_URL, **answer)
 
-    with pytest.raises(XUnreachableError):
+    username = run_auth(tmp_path, ask=typed(PIN))
+
+    assert username is None
+    assert dotenv_values(tmp_path / ".env") == FAKE_CREDENTIALS
+    out = capsys.readouterr().out
+    assert "Authorized, but X did not say which account" in out
+    assert f"`{COMMAND} whoami`" in out
+
+
+def test_tokens_x_rejects_right_away_are_not_saved(tmp_path, app_keys_in_env, x_api):
+    answer_request_token(x_api)
+    answer_access_token(x_api)
+    x_api.get(USERS_ME_URL, json={"title": "Unauthorized"}, status=401)
+
+    with pytest.raises(XError):
         run_auth(tmp_path, ask=typed(PIN))
 
     assert_nothing_saved(tmp_path)
@@ -721,6 +773,22 @@ def test_cli_auth_says_whether_git_ignores_the_env_file(
 
     assert exit_code == 0
     assert f"Saved the credentials to {tmp_path / '.env'} {said}" in out
+
+
+def test_cli_auth_refuses_a_project_folder_every_user_may_write_to(
+    capsys, tmp_path, stdin, app_keys_in_env, x_api
+):
+    """Every later command would refuse the .env saved there: say so now."""
+    tmp_path.chmod(0o777)
+    try:
+        exit_code, _, err = run_cli(capsys, "auth")
+    finally:
+        tmp_path.chmod(0o700)
+
+    assert exit_code == 2
+    assert_one_error_line(err)
+    assert "every user may write to" in err
+    assert len(x_api.calls) == 0
 
 
 def test_cli_rejected_app_keys_exit_1_with_one_line(

@@ -126,6 +126,39 @@ def test_rejected_credentials_exit_1_and_write_nothing(capsys, isolated, x_api):
     assert tw_json.exists()
 
 
+@pytest.mark.parametrize(
+    "encoding", ["utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32"]
+)
+def test_import_reads_tw_json_as_windows_editors_save_it(
+    capsys, isolated, stdin, x_knows_the_account, encoding
+):
+    (isolated / "tw.json").write_bytes(JSON_FORM.encode(encoding))
+
+    exit_code, _, err = run_import(capsys)
+
+    assert exit_code == 0, err
+    assert dotenv_values(isolated / ".env") == FAKE_CREDENTIALS
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder", "too-large"])
+def test_import_of_something_that_is_not_tw_json_exits_2_at_once(
+    capsys, isolated, x_api, kind
+):
+    tw_json = isolated / "tw.json"
+    if kind == "fifo":
+        os.mkfifo(tw_json)  # reading it would wait for a writer for ever
+    elif kind == "folder":
+        tw_json.mkdir()
+    else:
+        tw_json.write_bytes(b" " * 10_000_000)
+
+    exit_code, _, err = run_import(capsys)
+
+    assert exit_code == 2
+    assert_one_error_line(err)
+    assert len(x_api.calls) == 0
+
+
 def test_tw_json_that_cannot_be_deleted_is_said_and_the_import_still_succeeds(
     capsys, isolated, stdin, x_knows_the_account, monkeypatch
 ):

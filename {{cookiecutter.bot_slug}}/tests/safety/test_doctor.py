@@ -406,6 +406,54 @@ def test_a_value_in_a_commit_message_fails_naming_the_commit(
     assert exit_code == 1
 
 
+@needs_git
+@pytest.mark.parametrize(
+    ("tag", "message"),
+    [
+        ("v1", f"Release {ACCESS_TOKEN_SECRET}"),
+        ("release/2024-01", f"Release 1\n\nDeployed with {ACCESS_TOKEN_SECRET}\n"),
+    ],
+    ids=["subject", "body"],
+)
+def test_a_value_in_an_annotated_tag_message_fails_naming_the_tag(
+    capsys, repo, credentials_in_dotenv, x_says, tag, message
+):
+    tagged = commit(repo, {"notes.md": "hello\n"}, "Clean commit")
+    git(repo, "tag", "--annotate", tag, "--message", message)
+    commit(repo, {"notes.md": "hello again\n"}, "A later commit")
+    x_says()
+
+    exit_code, out, _ = run_doctor(capsys)
+
+    line = line_with(out, f"git history: in the message of tag {tag}. ")
+    assert line.startswith("FAIL")
+    assert "TWITTER_ACCESS_TOKEN_SECRET" in line
+    assert "Rewriting the history is not enough" in line
+    assert f"commit {tagged}" not in out  # the commit itself is clean
+    assert ACCESS_TOKEN_SECRET not in out
+    assert exit_code == 1
+
+
+@needs_git
+def test_a_clean_annotated_tag_on_a_leaking_commit_is_not_blamed(
+    capsys, repo, credentials_in_dotenv, x_says
+):
+    """A lightweight tag has no message, and an annotated one is judged by its
+    own message, not by its commit's (which is checked as a commit)."""
+    leaked_in = commit(repo, {"notes.md": "hello\n"}, f"Add {ACCESS_TOKEN_SECRET}")
+    git(repo, "tag", "light")
+    git(repo, "tag", "--annotate", "v1", "--message", "Release 1")
+    x_says()
+
+    _, out, _ = run_doctor(capsys)
+
+    assert line_with(out, "git history: in the message of").endswith(
+        f"in the message of commit {leaked_in}. Rewriting the history is not "
+        "enough: replace the credential (README: If your credentials leak)"
+    )
+    assert "tag" not in out
+
+
 def merge_with_conflict(repo):
     """Two branches change the same line of config.py, and `git merge` stops."""
     commit(repo, {"config.py": "TOKEN = ''\n"}, "Add config")

@@ -328,6 +328,72 @@ def test_a_missing_message_file_exits_2_with_one_line(capsys, credentials_in_dot
     assert "cannot read the commit message in nowhere/COMMIT_EDITMSG" in err
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_message_file_that_is_a_pipe_exits_2_without_waiting(
+    capsys, isolated, credentials_in_dotenv
+):
+    """Reading a named pipe waits for a writer that may never come."""
+    os.mkfifo(isolated / "COMMIT_EDITMSG")
+
+    exit_code, out, err = run_guard(capsys, "--message-file", "COMMIT_EDITMSG")
+
+    assert exit_code == 2
+    assert out == ""
+    assert_one_error_line(err)
+    assert "COMMIT_EDITMSG is not a regular file" in err
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ".",
+        "a-folder",
+        pytest.param(
+            "/dev/zero",  # a device that never ends
+            marks=pytest.mark.skipif(os.name == "nt", reason="no /dev/zero"),
+        ),
+    ],
+)
+def test_a_message_file_that_is_not_a_regular_file_exits_2(
+    capsys, isolated, credentials_in_dotenv, path
+):
+    (isolated / "a-folder").mkdir()
+
+    exit_code, out, err = run_guard(capsys, "--message-file", path)
+
+    assert exit_code == 2
+    assert out == ""
+    assert_one_error_line(err)
+    assert f"{path} is not a regular file" in err
+
+
+@pytest.mark.parametrize("size", [2**20 + 1, 50 * 2**20])
+def test_a_message_file_larger_than_any_commit_message_exits_2(
+    capsys, isolated, credentials_in_dotenv, size
+):
+    with (isolated / "big.txt").open("wb") as file:
+        file.truncate(size)  # sparse: no need to write it all
+
+    exit_code, out, err = run_guard(capsys, "--message-file", "big.txt")
+
+    assert exit_code == 2
+    assert out == ""
+    assert_one_error_line(err)
+    assert "big.txt is larger than 1 MiB" in err
+
+
+def test_a_message_of_1_mib_is_searched_to_its_end(
+    capsys, isolated, credentials_in_dotenv
+):
+    end = f"\n{ACCESS_TOKEN_SECRET}\n".encode()
+    (isolated / "msg.txt").write_bytes(bytes(2**20 - len(end)) + end)
+
+    exit_code, _, err = run_guard(capsys, "--message-file", "msg.txt")
+
+    assert "msg.txt:2: contains the value of TWITTER_ACCESS_TOKEN_SECRET" in err
+    assert exit_code == 1
+
+
 def test_pre_commit_checks_the_commit_message_too():
     config = yaml.safe_load(PRE_COMMIT_CONFIG.read_text(encoding="utf-8"))
     hooks = {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode
 
-from ..client import Client, RootSession
+from ..client import Client, RootSession, refusal
 from ..credentials import (
     ACCESS_TOKEN,
     ACCESS_TOKEN_SECRET,
@@ -42,6 +42,7 @@ from ..credentials import (
 from ..errors import (
     AppKeysRejectedError,
     AuthCancelledError,
+    CredentialsRejectedError,
     InputError,
     WrongPinError,
     XError,
@@ -74,8 +75,9 @@ def authorize(
     ask_new_app_keys: bool = False,
     ask: Callable[[str], str] | None = None,
     ask_secret: Callable[[str], str] | None = None,
-) -> str:
-    """Run the PIN flow, save the credentials to ``env_file``; return the username.
+) -> str | None:
+    """Run the PIN flow, save the credentials to ``env_file``; return the
+    username (None when X accepted the PIN but did not say whose it is).
 
     ``ask`` and ``ask_secret`` read the answers (default: ``input`` and
     ``getpass.getpass``, which does not echo).
@@ -94,7 +96,7 @@ def authorize(
     credentials = Credentials(
         app.key, app.secret, access_token, access_token_secret, app.sources, base_url
     )
-    username = Client(credentials).me().username
+    username, unconfirmed = confirmed_username(credentials)
     # Tokens only work with the API that issued them: record a root other
     # than X's (the sandbox), and drop an old one when authorizing with X.
     base_url_value = None if base_url in X_API_ROOTS else base_url
@@ -108,11 +110,33 @@ def authorize(
             API_BASE_URL: base_url_value,
         },
     )
-    print(f"Authorized as @{username}")
+    if username:
+        print(f"Authorized as @{username}")
+    else:
+        print(
+            f"Authorized, but X did not say which account ({unconfirmed}): run "
+            f"`{COMMAND} whoami` later to check."
+        )
     print(f"Saved the credentials to {saved_to(env_file)}.")
     if base_url_value:
         print(f"Also saved {API_BASE_URL}={base_url}: these tokens only work there.")
     return username
+
+
+def confirmed_username(credentials: Credentials) -> tuple[str | None, str]:
+    """The account's username, or None and why X did not say.
+
+    X accepted the PIN, so the tokens are good even when confirming the
+    account fails (a rate limit, X failing): they are saved all the same, as
+    doing the browser step again would not make them any better. Tokens X
+    rejects are not saved.
+    """
+    try:
+        return Client(credentials).me().username, ""
+    except CredentialsRejectedError:
+        raise
+    except XError as error:
+        return None, str(error).rstrip(".")
 
 
 def app_keys(
@@ -166,6 +190,7 @@ def pin_exchange(
     that endless input (``yes | bot auth``) ends.
     """
     request_token = None
+    refused = False  # whether X refused a PIN, or only answers were no number
     for attempt in range(1, PIN_TRIES + 1):
         if request_token is None:
             request_token = get_request_token(app, base_url)
@@ -179,9 +204,11 @@ def pin_exchange(
             return get_access_token(app, request_token, pin, base_url)
         except WrongPinError:
             request_token = None
+            refused = True
             if attempt < PIN_TRIES:
                 print("X did not accept that PIN (each works once). A fresh link:")
-    raise WrongPinError(
+    problem = WrongPinError if refused else AuthCancelledError
+    raise problem(
         f"no PIN was accepted in {PIN_TRIES} tries: nothing was saved; run "
         f"`{COMMAND} auth` to start again."
     )
@@ -205,6 +232,8 @@ def get_request_token(app: AppKeys, base_url: str) -> dict[str, str]:
             "URI (for example https://example.com), save, then run "
             f"`{COMMAND} auth` again."
         )
+    if answer.status_code == 429 or answer.status_code >= 500:
+        raise refusal(answer, app.sources)  # a rate limit, or X failing
     if not answer.ok:
         raise XError(
             f"X refused the request token ({answer.status_code}): "
@@ -233,8 +262,13 @@ def get_access_token(
     )
     if answer.status_code == 401:
         raise WrongPinError("X did not accept that PIN.")
+    if answer.status_code == 429 or answer.status_code >= 500:
+        raise refusal(answer, app.sources)
     if not answer.ok:
-        raise XError(f"X refused the PIN exchange ({answer.status_code}).")
+        raise XError(
+            f"X refused the PIN exchange ({answer.status_code}): run "
+            f"`{COMMAND} auth` to start again."
+        )
     token = token_in(answer.text, "access token")
     return token["oauth_token"], token["oauth_token_secret"]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,10 +23,13 @@ from ..credentials import (
     CONSUMER_SECRET,
     Credentials,
     Settings,
+    check_regular_file,
 )
 from ..errors import InputError
 from .envfile import check_writable, saved_to, update_env_file
 
+# tw.json holds four short values; anything far larger is another file.
+MAX_FILE_BYTES = 64 * 1024
 # The tutorial's key for each of the bot's variables.
 TUTORIAL_KEYS = {
     "consumer_key": CONSUMER_KEY,
@@ -64,14 +68,24 @@ def import_credentials(
 
 def read_tutorial_file(path: Path) -> dict[str, str]:
     """The four values in the tutorial's file, under the bot's variable names."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         raise InputError(
             f"no such file: {path}: give the path of the tutorial's tw.json."
-        ) from None
+        )
+    check_regular_file(path, "--import")
+    try:
+        with path.open("rb") as file:
+            content = file.read(MAX_FILE_BYTES + 1)
+        # JSON's own rule finds UTF-8 (with or without a byte order mark),
+        # UTF-16 and UTF-32, as editors on Windows write them.
+        text = content.decode(json.detect_encoding(content))
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(f"cannot read {path} ({error.__class__.__name__}).") from None
+    if len(content) > MAX_FILE_BYTES:
+        raise InputError(
+            f"{path} is too large to be the tutorial's tw.json (four short "
+            "values): give the right file."
+        )
     data = parse(text, path)
     keys = ", ".join(TUTORIAL_KEYS)
     if not isinstance(data, dict):

@@ -3,7 +3,7 @@
 1. ``.env`` holds the four credentials and only its owner may read it;
 2. git ignores ``.env``, ``.env.*`` and ``tw.json`` and tracks none of them;
 3. no credential value is in a tracked file or anywhere in the git history
-   (a file's content or name, a commit message);
+   (a file's content or name, a commit message, an annotated tag's message);
 4. ``TWITTER_API_BASE_URL`` is https (or loopback);
 5. X accepts the credentials and the token may write (one ``GET /2/users/me``).
 """
@@ -263,16 +263,22 @@ def check_history(root: Path, values: Mapping[str, str]) -> Iterator[Check]:
         note(names, f"in the name of {change.path} in", change.commit)
     for commit, message in gitrepo.commit_messages(root):
         note(names_in(message, values), "in the message of", commit)
+    leaks = []
     for (name, where), commits in commits_by_place.items():
         more = f" and {len(commits) - 1} later" if len(commits) > 1 else ""
-        yield Check(
-            FAIL,
-            f"the value of {name} is in the git history: {where} commit "
-            f"{commits[0]}{more}. Rewriting the history is not enough: "
-            f"replace the credential ({RUNBOOK})",
-        )
-    if not commits_by_place:
-        yield Check(OK, "no credential value anywhere in the git history")
+        leaks.append(history_leak(name, f"{where} commit {commits[0]}{more}"))
+    for tag, message in gitrepo.tag_messages(root):
+        for name in names_in(message, values):
+            leaks.append(history_leak(name, f"in the message of tag {tag}"))
+    yield from leaks or [Check(OK, "no credential value anywhere in the git history")]
+
+
+def history_leak(name: str, where: str) -> Check:
+    return Check(
+        FAIL,
+        f"the value of {name} is in the git history: {where}. Rewriting the "
+        f"history is not enough: replace the credential ({RUNBOOK})",
+    )
 
 
 def check_base_url(settings: Settings) -> Iterator[Check]:

@@ -145,6 +145,24 @@ def commit_messages(root: Path) -> list[tuple[str, bytes]]:
     return messages
 
 
+def tag_messages(root: Path) -> list[tuple[str, bytes]]:
+    """The name and the message of every annotated tag. (A lightweight tag
+    is only a name for a commit, whose message ``commit_messages`` has.)"""
+    output = git(
+        root,
+        "for-each-ref",
+        "--format=%(objecttype)%00%(refname:short)%00%(contents)%00",
+        "refs/tags",
+    )
+    messages = []
+    for record in output.split(b"\0\n"):  # each ends so; a message holds no NUL
+        kind, _, rest = record.partition(b"\0")
+        name, _, message = rest.partition(b"\0")
+        if kind == b"tag":
+            messages.append((os.fsdecode(name), message))
+    return messages
+
+
 def split_nul(output: bytes) -> list[str]:
     # fsdecode keeps a name that is not UTF-8 usable: git and open() take it back.
     return [os.fsdecode(name) for name in output.split(b"\0") if name]

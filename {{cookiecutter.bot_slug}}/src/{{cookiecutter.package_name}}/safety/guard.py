@@ -11,6 +11,7 @@ the message is written after the files are checked).
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -21,6 +22,10 @@ from ..credentials import COMMAND
 from ..errors import InputError, StagedCredentialsError
 from . import gitrepo
 from .leaks import credential_values, find_values, names_in, printable
+
+# A commit message is a few lines. A file much larger is not one (a wrong
+# path: a log, a disk image), and would only be read into memory for nothing.
+LARGEST_MESSAGE = 2**20  # bytes: 1 MiB
 
 
 @dataclass(frozen=True)
@@ -119,12 +124,28 @@ def staged_leaks(root: Path, values: Mapping[str, str]) -> list[Leak]:
 
 
 def message_leaks(message_file: Path, values: Mapping[str, str]) -> list[Leak]:
+    found = find_values(read_message(message_file, values), values)
+    return [Leak(str(message_file), place.line, place.name) for place in found]
+
+
+def read_message(message_file: Path, values: Mapping[str, str]) -> bytes:
+    """The commit message in ``message_file``, which must be a regular file
+    (reading a named pipe waits for a writer, a device may never end) of at
+    most LARGEST_MESSAGE bytes."""
+    shown = printable(str(message_file), values)
+    give_instead = "give --message-file the file git wrote the commit message to"
     try:
-        message = message_file.read_bytes()
+        if not stat.S_ISREG(message_file.stat().st_mode):
+            raise InputError(f"{shown} is not a regular file: {give_instead}.")
+        with message_file.open("rb") as file:
+            message = file.read(LARGEST_MESSAGE + 1)
     except OSError as error:
         raise InputError(
-            f"cannot read the commit message in "
-            f"{printable(str(message_file), values)}: {error.strerror}."
+            f"cannot read the commit message in {shown}: {error.strerror}."
         ) from None
-    found = find_values(message, values)
-    return [Leak(str(message_file), place.line, place.name) for place in found]
+    if len(message) > LARGEST_MESSAGE:
+        raise InputError(
+            f"{shown} is larger than 1 MiB, too large for a commit message: "
+            f"{give_instead}."
+        )
+    return message

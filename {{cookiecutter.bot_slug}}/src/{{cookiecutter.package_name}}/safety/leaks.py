@@ -12,8 +12,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import errors
 from ..credentials import CREDENTIAL_NAMES, load_settings
-from ..errors import unshown
 
 # Shorter values (a placeholder like "x", an empty value) would match by
 # chance; every real key, token and secret is far longer.
@@ -105,4 +105,4 @@ def printable(text: str, values: Mapping[str, str]) -> str:
     may hold a newline, a terminal escape or a right-to-left override)."""
     for value, name in sorted(values.items(), key=lambda item: -len(item[0])):
         text = text.replace(value, f"<{name}>")
-    return "".join("?" if unshown(character) else character for character in text)
+    return errors.printable(text)
