@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import runpy
 import shlex
 import subprocess
 import sys
@@ -32,12 +33,12 @@ AUTO_BOT_NAME = "Sandbox Bot"
 # What the quick start imports once in .venv: the sandbox (which judges posts
 # with the bot's own length rule), cookiecutter and pexpect.
 SELF_TEST = "import cookiecutter.main, pexpect, sandbox.routes"
-# Runs the bot's package from src/ (argv: src, package, arguments), as the
-# post-gen hook does. Not PYTHONPATH: a ":" in the path would split it.
-RUN_FROM_SOURCE = (
-    "import runpy, sys; sys.path.insert(0, sys.argv.pop(1)); "
-    "runpy.run_module(sys.argv.pop(1), run_name='__main__', alter_sys=True)"
-)
+# Runs the bot's package from src/ (argv: src, package, arguments), written
+# once in the post-gen hook. Loading the hook runs only its imports and
+# definitions: its Jinja and its work sit under `if __name__ == "__main__"`.
+RUN_FROM_SOURCE: str = runpy.run_path(str(ROOT / "hooks" / "post_gen_project.py"))[
+    "RUN_FROM_SOURCE"
+]
 
 
 def venv_python() -> Path:

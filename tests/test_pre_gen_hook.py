@@ -424,3 +424,34 @@ def test_the_hook_refuses_answers_that_skip_the_questions(
         "(for example bot_slug=python-bot)."
     ], output
     assert list(out.iterdir()) == []
+
+
+def bot_handle_rule() -> re.Pattern[str]:
+    """The generated bot's ``HANDLE``, from its source (it needs tweepy)."""
+    pin = TEMPLATE_DIR.joinpath(
+        "{{cookiecutter.bot_slug}}", "src", "{{cookiecutter.package_name}}", "auth"
+    )
+    source = (pin / "pin.py").read_text(encoding="utf-8")
+    found = re.search(r'^HANDLE = re\.compile\(r"([^"]*)"\)', source, re.MULTILINE)
+    assert found, 'auth/pin.py no longer has HANDLE = re.compile(r"...")'
+    return re.compile(found.group(1))
+
+
+@pytest.mark.parametrize(
+    "username",
+    ["acme_bot", "AcmeBot_01", "x", "x" * 15, "x" * 16, "", "acme bot", "acme-bot",
+     "acme.bot", "ácme", "acme\nbot", "--new-app-keys", "@"],
+)  # fmt: skip
+def test_the_bot_the_hook_and_the_sandbox_agree_on_x_handles(
+    hook: ModuleType, username: str
+) -> None:
+    """X's username rule is written in three places: the hook and the bot
+    take a handle with or without "@", the sandbox takes the name alone."""
+    from sandbox.routes import HANDLE as SANDBOX_HANDLE
+
+    bot = bot_handle_rule()
+    assert bot.pattern == hook.HANDLE_PATTERN.pattern == "@?" + SANDBOX_HANDLE.pattern
+    accepted = SANDBOX_HANDLE.fullmatch(username) is not None
+    for handle in (username, f"@{username}"):
+        assert (bot.fullmatch(handle) is not None) == accepted, handle
+        assert (hook.HANDLE_PATTERN.fullmatch(handle) is not None) == accepted, handle

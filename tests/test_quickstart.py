@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -56,12 +57,13 @@ def test_a_taken_port_moves_the_sandbox_and_says_where(
 
 
 def test_a_free_port_is_used_without_a_word(capsys: pytest.CaptureFixture[str]) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    sandbox = quickstart.start_sandbox(port)
+    # Port 0 is always free (the system picks one), where a port found free a
+    # moment ago may be taken by another program before the sandbox binds it.
+    sandbox = quickstart.start_sandbox(0)
     try:
-        assert sandbox.base_url == f"http://127.0.0.1:{port}"
+        port = urlsplit(sandbox.base_url).port
+        with socket.create_connection(("127.0.0.1", port), timeout=5):
+            pass  # the URL names the port the sandbox listens on
         assert capsys.readouterr().out == ""
     finally:
         sandbox.stop()
@@ -89,13 +91,9 @@ def test_the_first_post_runs_the_bot_wherever_the_clone_is(
 
 @pytest.fixture
 def sandbox_port(request: pytest.FixtureRequest, busy_port: int) -> int:
-    """The port the quick start is asked for: the default when it is free,
-    another program's, or another free one."""
-    if request.param == "busy":
-        return busy_port
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """The port the quick start is asked for: another program's, or a free one
+    (0: the system picks it, so no other program can take it first)."""
+    return busy_port if request.param == "busy" else 0
 
 
 @pytest.mark.parametrize("sandbox_port", ["busy", "free"], indirect=True)
@@ -108,7 +106,10 @@ def test_the_last_advice_starts_the_sandbox_where_the_bot_looks_for_it(
     """The bot's .env keeps the sandbox's URL, so the sandbox started again
     must listen on the same port, whichever the quick start ended up using."""
     for name in ("API_BASE_URL", "CONSUMER_KEY", "CONSUMER_SECRET"):
-        monkeypatch.delenv(f"TWITTER_{name}", raising=False)  # run() sets them
+        # run() sets them in os.environ; delenv alone records nothing to undo
+        # for a variable that is not set, so set it first to have it restored.
+        monkeypatch.setenv(f"TWITTER_{name}", "before the quick start")
+        monkeypatch.delenv(f"TWITTER_{name}")
     monkeypatch.setattr(quickstart, "generate_auto", lambda: tmp_path / "sandbox-bot")
     monkeypatch.setattr(quickstart, "first_post", lambda project: True)
 

@@ -30,6 +30,7 @@ from fake_x import (
 from helpers import assert_one_error_line, run_cli
 
 from {{ cookiecutter.package_name }} import (
+    BotError,
     CredentialsRejectedError,
     CreditsDepletedError,
     DuplicatePostError,
@@ -215,6 +216,18 @@ def test_a_post_without_an_answer_may_have_been_made_and_is_not_retried(
     assert "the post may have been made" in str(error)
     assert "try again" not in str(error)
     assert len(x_api.calls) == 1
+
+
+@pytest.mark.parametrize("root", ["https://exa mple.com", "https://.a"])
+def test_a_post_to_a_url_that_cannot_be_sent_was_not_made(
+    credentials_in_env, monkeypatch, root
+):
+    monkeypatch.setenv("TWITTER_API_BASE_URL", root)
+
+    with pytest.raises(BotError) as caught:
+        post("Hello World!")
+
+    assert "may have been made" not in str(caught.value)
 
 
 @pytest.mark.parametrize("answer", NO_ANSWER)

@@ -93,7 +93,8 @@ def test_an_answer_trickling_in_is_given_up_at_the_time_limit(
     assert out == ""
     assert_one_error_line(err)
     assert f"did not answer within {DEADLINE} s" in err
-    assert waited < DEADLINE + 1
+    # Far less than the endless trickle, with slack for a busy CI machine.
+    assert waited < DEADLINE + 5
 
 
 def test_an_oauth_request_trickling_in_is_given_up_at_the_time_limit(slow_root):
@@ -104,7 +105,7 @@ def test_an_oauth_request_trickling_in_is_given_up_at_the_time_limit(slow_root):
     with pytest.raises(XUnreachableError, match=f"within {DEADLINE} s"):
         RootSession(root).request("POST", root + "/oauth/request_token", auth=signer)
 
-    assert time.monotonic() - started < DEADLINE + 1
+    assert time.monotonic() - started < DEADLINE + 5
 
 
 # --- Redirects ----------------------------------------------------------------

@@ -333,6 +333,8 @@ def test_api_base_url_refuses_plain_http_to_another_host(monkeypatch, url):
         "http://127.0.0.1:99999",
         "https://api.x.com?",
         "https://api.x.com/#",
+        "https://a..b",
+        "https://" + "a" * 64 + ".com",
     ],
 )
 def test_api_base_url_refuses_garbage(monkeypatch, url):

@@ -23,7 +23,7 @@ from .credentials import (
     project_env_file,
 )
 from .errors import BotError, InputError, TextLengthError, printable
-from .length import MAX_CHARACTERS
+from .length import MAX_CHARACTERS, MAX_WEIGHTED_LENGTH
 from .posting import post
 from .safety.doctor import diagnose, report
 from .safety.guard import guard
@@ -136,7 +136,7 @@ def read_text(argument: str) -> str:
     if len(text.rstrip("\n")) > limit:
         raise TextLengthError(
             f"the text on standard input is too long: over {limit} characters, "
-            "and X allows 280 weighted: shorten it."
+            f"and X allows {MAX_WEIGHTED_LENGTH} weighted: shorten it."
         )
     return text.rstrip("\n")
 

@@ -73,10 +73,7 @@ class Client:
         """Post ``text`` (``POST /2/tweets``); return the new post's id."""
         answer = self.call(lambda api: api.create_tweet(text=text, user_auth=True))
         return data_field(
-            answer,
-            "id",
-            "X's answer to POST /2/tweets made no sense, so the post may have been "
-            "made: look at the bot's profile before posting it again",
+            answer, "id", f"X's answer to POST /2/tweets made no sense, {MAYBE_POSTED}"
         )
 
     def me(self) -> Account:
@@ -139,7 +136,8 @@ class RootSession:
             raise unanswered(
                 f"X did not answer within {TIMEOUT_SECONDS} s", method, url, sent=True
             ) from None
-        except requests.RequestException as error:
+        except (requests.RequestException, ValueError) as error:
+            # ValueError: urllib3 refusing a URL it cannot parse, before sending.
             raise unanswered(
                 f"could not reach X ({error.__class__.__name__})",
                 method,
@@ -210,14 +208,15 @@ def fetch(method: str, url: str, **kwargs: Any) -> Response:
 
 
 def never_sent(error: Exception) -> bool:
-    """Whether a request failed before it left: no connection was made."""
+    """Whether a request failed before it left: its URL was refused, or no
+    connection was made."""
     import requests
     import urllib3
 
+    if isinstance(error, (requests.ConnectTimeout, ValueError)):
+        return True
     reason = getattr(error.args[0], "reason", None) if error.args else None
-    return isinstance(error, requests.ConnectTimeout) or isinstance(
-        reason, urllib3.exceptions.NewConnectionError
-    )
+    return isinstance(reason, urllib3.exceptions.NewConnectionError)
 
 
 def unanswered(what: str, method: str, url: str, *, sent: bool) -> XUnreachableError:

@@ -233,7 +233,9 @@ def checked_base_url(url: str) -> str:
     try:
         parts = urlsplit(url.strip())
         scheme, host, _ = parts.scheme, parts.hostname, parts.port  # port: checked
-    except ValueError:  # e.g. "http://[::1" or a port that is no number
+        if host:
+            host.encode("idna")  # each label 1 to 63 characters, as DNS has them
+    except (ValueError, UnicodeError):  # "http://[::1", "https://a..b", port "x"
         scheme, host = "", None
     if scheme not in ("https", "http") or not host:
         raise ConfigError(

@@ -101,10 +101,12 @@ def unshown(character: str) -> bool:
     )
 
 
-def printable(text: str) -> str:
+def printable(text: str, replacement: str = "?") -> str:
     """``text`` with each character a terminal would act on shown as ``?``,
     as ``ls`` shows such a file name: a path may hold a newline or an escape."""
-    return "".join("?" if unshown(character) else character for character in text)
+    return "".join(
+        replacement if unshown(character) else character for character in text
+    )
 
 
 def one_line(text: str) -> str:
@@ -112,8 +114,7 @@ def one_line(text: str) -> str:
     message: each character a terminal would act on becomes a space, runs of
     white space become one, and text longer than SHOWN_CHARACTERS is cut,
     ending in "…"."""
-    spaced = "".join(" " if unshown(character) else character for character in text)
-    shown = " ".join(spaced.split())
+    shown = " ".join(printable(text, " ").split())
     if len(shown) > SHOWN_CHARACTERS:
         return shown[: SHOWN_CHARACTERS - 1].rstrip() + "…"
     return shown

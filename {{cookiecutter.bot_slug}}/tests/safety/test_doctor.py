@@ -2,6 +2,7 @@
 
 import errno
 import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -357,7 +358,7 @@ def test_a_value_in_a_path_is_named_never_shown(
     exit_code, out, _ = run_doctor(capsys)
 
     shown = path.replace(ACCESS_TOKEN_SECRET, NAMED_SECRET)
-    line = line_with(out, f"{shown}: its name holds the value of")
+    line = line_with(out, f"{shown}: its name contains the value of")
     assert line.startswith("FAIL")
     assert "TWITTER_ACCESS_TOKEN_SECRET" in line
     line = line_with(out, f"git history: in the name of {shown} in commit")
@@ -502,6 +503,84 @@ def test_a_value_typed_while_merging_is_found_in_the_merge(
     line = line_with(out, f"git history: added to {path}")
     assert f"in commit {merged_in}. " in line
     assert "TWITTER_ACCESS_TOKEN_SECRET" in line
+    assert exit_code == 1
+
+
+needs_links = pytest.mark.skipif(
+    not hasattr(os, "mkfifo"), reason="needs symlinks and named pipes"
+)
+
+
+@pytest.fixture
+def fail_if_waiting():
+    """Fail the test, rather than hang it, when doctor waits 10 s on a pipe."""
+
+    def stop(signum, frame):
+        pytest.fail("doctor waited on a named pipe")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(10)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+def commit_symlink(repo, path, target):
+    """Commit ``path`` as a symlink to ``target``: git records only the target's name."""
+    os.symlink(target, repo / path)
+    git(repo, "add", "--", path)
+    git(repo, "commit", "--quiet", "--no-verify", "--message", "Add a link")
+
+
+def link_to_env_file(repo):
+    commit_symlink(repo, "settings", ".env")
+
+
+def link_to_a_pipe(repo):
+    os.mkfifo(repo / "pipe")
+    commit_symlink(repo, "settings", "pipe")
+
+
+def file_replaced_by_a_pipe(repo):
+    commit(repo, {"settings": "hello\n"})
+    (repo / "settings").unlink()
+    os.mkfifo(repo / "settings")
+
+
+@needs_git
+@needs_links
+@pytest.mark.parametrize(
+    "make", [link_to_env_file, link_to_a_pipe, file_replaced_by_a_pipe]
+)
+def test_only_what_git_tracks_is_searched_never_what_a_link_points_to(
+    capsys, repo, credentials_in_dotenv, x_says, fail_if_waiting, make
+):
+    """Git records a symlink as the name it points to: reading through it
+    would blame .env's values on the link, wait forever on a named pipe, or
+    fill the memory from /dev/zero."""
+    make(repo)
+    x_says()
+
+    exit_code, out, _ = run_doctor(capsys)
+
+    assert line_with(out, "in a tracked file").startswith("ok")
+    assert exit_code == 0
+
+
+@needs_git
+@needs_links
+def test_a_value_in_where_a_link_points_is_found(
+    capsys, repo, credentials_in_dotenv, x_says
+):
+    commit_symlink(repo, "settings", f"keys/{ACCESS_TOKEN_SECRET}")
+    x_says()
+
+    exit_code, out, _ = run_doctor(capsys)
+
+    line = line_with(out, "settings:1 holds the value of")
+    assert line.startswith("FAIL")
+    assert "TWITTER_ACCESS_TOKEN_SECRET" in line
+    assert ACCESS_TOKEN_SECRET not in out
     assert exit_code == 1
 
 

@@ -65,14 +65,24 @@ def check_writable(path: Path) -> None:
     try:
         if target.exists():
             target.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(
+            f"cannot update {path}: it is not UTF-8 text. Fix or move it, then "
+            "run this again."
+        ) from None
+    except OSError as error:
+        raise ConfigError(
+            f"cannot read {path} ({error.strerror}): fix its permissions, or give "
+            "another file with --env-file, then run this again."
+        ) from None
+    try:
         descriptor, probe = tempfile.mkstemp(prefix=".env.", dir=target.parent)
         os.close(descriptor)
         os.unlink(probe)
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or error.__class__.__name__
+    except OSError as error:
         raise ConfigError(
-            f"cannot write {path} ({reason}): fix it or the folder's permissions, "
-            "or give another file with --env-file, then run this again."
+            f"cannot write {path} ({error.strerror}): fix the folder's "
+            "permissions, or give another file with --env-file, then run this again."
         ) from None
 
 
@@ -94,12 +104,12 @@ def saved_to(path: Path) -> str:
 def writable_target(path: Path) -> Path:
     """The file to write: ``path``, or the regular file its symlink points to.
     Anything else (a FIFO, a device, a dangling symlink) is refused."""
-    if os.path.lexists(path):
-        check_regular_file(path)
-    elif path.is_symlink():
+    if path.is_symlink() and not path.exists():
         raise ConfigError(
             f"{path} is a symlink to nothing: remove it, then run this again."
         )
+    if os.path.lexists(path):
+        check_regular_file(path)
     return path.resolve()
 
 

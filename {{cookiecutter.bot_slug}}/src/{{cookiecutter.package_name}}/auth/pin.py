@@ -96,7 +96,7 @@ def authorize(
     credentials = Credentials(
         app.key, app.secret, access_token, access_token_secret, app.sources, base_url
     )
-    username, unconfirmed = confirmed_username(credentials)
+    username, why_unknown = confirmed_username(credentials)
     # Tokens only work with the API that issued them: record a root other
     # than X's (the sandbox), and drop an old one when authorizing with X.
     base_url_value = None if base_url in X_API_ROOTS else base_url
@@ -114,7 +114,7 @@ def authorize(
         print(f"Authorized as @{username}")
     else:
         print(
-            f"Authorized, but X did not say which account ({unconfirmed}): run "
+            f"Authorized, but X did not say which account ({why_unknown}): run "
             f"`{COMMAND} whoami` later to check."
         )
     print(f"Saved the credentials to {saved_to(env_file)}.")
@@ -136,7 +136,8 @@ def confirmed_username(credentials: Credentials) -> tuple[str | None, str]:
     except CredentialsRejectedError:
         raise
     except XError as error:
-        return None, str(error).rstrip(".")
+        # What happened, without the advice after ": " (to try again).
+        return None, str(error).split(": ", 1)[0]
 
 
 def app_keys(

@@ -76,16 +76,22 @@ def read_tutorial_file(path: Path) -> dict[str, str]:
     try:
         with path.open("rb") as file:
             content = file.read(MAX_FILE_BYTES + 1)
-        # JSON's own rule finds UTF-8 (with or without a byte order mark),
-        # UTF-16 and UTF-32, as editors on Windows write them.
-        text = content.decode(json.detect_encoding(content))
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"cannot read {path} ({error.__class__.__name__}).") from None
+    except OSError as error:
+        raise InputError(f"cannot read {path} ({error.strerror}).") from None
     if len(content) > MAX_FILE_BYTES:
         raise InputError(
             f"{path} is too large to be the tutorial's tw.json (four short "
             "values): give the right file."
         )
+    try:
+        # JSON's own rule finds UTF-8 (with or without a byte order mark),
+        # UTF-16 and UTF-32, as editors on Windows write them.
+        text = content.decode(json.detect_encoding(content))
+    except UnicodeDecodeError:
+        raise InputError(
+            f"{path} is not text (UTF-8, UTF-16 or UTF-32): give the tutorial's "
+            "tw.json."
+        ) from None
     data = parse(text, path)
     keys = ", ".join(TUTORIAL_KEYS)
     if not isinstance(data, dict):

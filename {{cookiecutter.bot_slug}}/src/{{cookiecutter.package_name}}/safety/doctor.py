@@ -33,7 +33,7 @@ from .leaks import (
     credential_values,
     find_values,
     names_in,
-    printable,
+    redacted,
 )
 
 OK = "ok"
@@ -65,7 +65,7 @@ def diagnose(settings: Settings, *, fix: bool = False) -> list[Check]:
         *check_credentials_with_x(settings),
     ]
     # A path, a file name or git's words may hold a value: none is shown.
-    return [Check(check.status, printable(check.message, values)) for check in checks]
+    return [Check(check.status, redacted(check.message, values)) for check in checks]
 
 
 def report(checks: Iterable[Check]) -> int:
@@ -222,9 +222,8 @@ def check_tracked_files(root: Path, values: Mapping[str, str]) -> Iterator[Check
     problems: list[Check] = []
     tracked = gitrepo.tracked_files(root)
     for path in tracked:
-        try:
-            content = (root / path).read_bytes()
-        except OSError:  # deleted since, or a submodule's folder
+        content = tracked_content(root / path)
+        if content is None:
             continue
         problems.extend(
             Check(
@@ -238,12 +237,28 @@ def check_tracked_files(root: Path, values: Mapping[str, str]) -> Iterator[Check
         problems.extend(
             Check(
                 FAIL,
-                f"{path}: its name holds the value of {name}: rename it, then "
+                f"{path}: its name contains the value of {name}: rename it, then "
                 f"treat it as leaked ({RUNBOOK})",
             )
             for name in names_in(os.fsencode(path), values)
         )
     yield from problems or [Check(OK, "no credential value in a tracked file")]
+
+
+def tracked_content(path: Path) -> bytes | None:
+    """What git would record for ``path``: a symlink's target (git stores
+    where a link points, not what it points to) or a regular file's bytes.
+    None for anything else: reading a named pipe waits for a writer, a device
+    may never end; and for a file deleted since or a submodule's folder."""
+    try:
+        mode = os.lstat(path).st_mode
+        if stat.S_ISLNK(mode):
+            return os.fsencode(os.readlink(path))
+        if stat.S_ISREG(mode):
+            return path.read_bytes()
+    except OSError:
+        pass
+    return None
 
 
 def check_history(root: Path, values: Mapping[str, str]) -> Iterator[Check]:

@@ -21,7 +21,7 @@ from pathlib import Path
 from ..credentials import COMMAND
 from ..errors import InputError, StagedCredentialsError
 from . import gitrepo
-from .leaks import credential_values, find_values, names_in, printable
+from .leaks import credential_values, find_values, names_in, redacted
 
 # A commit message is a few lines. A file much larger is not one (a wrong
 # path: a log, a disk image), and would only be read into memory for nothing.
@@ -62,7 +62,7 @@ def guard(env_file: Path | None, message_file: Path | None = None) -> int:
 def check_message(message_file: Path, values: Mapping[str, str]) -> int:
     if not values:
         return nothing_to_look_for()
-    shown = printable(str(message_file), values)
+    shown = redacted(str(message_file), values)
     return stop_if_any(
         message_leaks(message_file, values),
         values,
@@ -83,7 +83,7 @@ def stop_if_any(
 ) -> int:
     """Print each leak and raise StagedCredentialsError(fix), or say all is clean."""
     for leak in leaks:
-        print(printable(str(leak), values), file=sys.stderr)
+        print(redacted(str(leak), values), file=sys.stderr)
     if leaks:
         raise StagedCredentialsError(fix)
     print(f"guard: no credential value in {checked}.")
@@ -96,7 +96,7 @@ def repository(folder: Path, values: Mapping[str, str]) -> Path:
     root = gitrepo.repo_root(folder)
     if root is None:
         raise InputError(
-            f"{printable(str(folder), values)} is not in a git repository: guard "
+            f"{redacted(str(folder), values)} is not in a git repository: guard "
             "checks what git is about to commit, so run "
             f"`{COMMAND} guard` inside the bot's repository."
         )
@@ -132,7 +132,7 @@ def read_message(message_file: Path, values: Mapping[str, str]) -> bytes:
     """The commit message in ``message_file``, which must be a regular file
     (reading a named pipe waits for a writer, a device may never end) of at
     most LARGEST_MESSAGE bytes."""
-    shown = printable(str(message_file), values)
+    shown = redacted(str(message_file), values)
     give_instead = "give --message-file the file git wrote the commit message to"
     try:
         if not stat.S_ISREG(message_file.stat().st_mode):

@@ -98,7 +98,7 @@ def line_at(content: bytes, offset: int, newline: bytes) -> int:
     return lines
 
 
-def printable(text: str, values: Mapping[str, str]) -> str:
+def redacted(text: str, values: Mapping[str, str]) -> str:
     """``text`` fit to print on one line: each credential value becomes
     ``<NAME>`` (a file or folder may be named after one), and each character
     a terminal would act on becomes ``?``, as ``ls`` shows it (a file name
