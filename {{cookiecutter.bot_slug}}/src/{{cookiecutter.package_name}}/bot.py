@@ -1,0 +1,32 @@
+"""Your bot: what it posts, and how often. This is the file to edit.
+
+``{{ cookiecutter.bot_slug }} run`` asks ``next_post`` for a text whenever a
+post is due (once in each period of ``EVERY``), posts it and notes it in
+``posted.jsonl``, so that no post is ever made twice.
+
+Out of the box the bot posts ``posts.txt`` from top to bottom. Replace
+``next_post`` with any code that returns a text (or None for "nothing this
+time"): a quote of the day, a computed fact, a line from a feed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import timedelta
+from pathlib import Path
+
+from .posts_queue import QUEUE_FILE, read_queue
+
+EVERY = timedelta(days=1)  # how often to post; `run --every 6h` overrides it
+
+
+def next_post(posted: Collection[str], folder: Path) -> str | None:
+    """The text to post next, or None when there is nothing to post.
+
+    ``posted`` holds the texts the bot already posted; ``folder`` is the
+    bot's repository, where ``posts.txt`` is.
+    """
+    for text in read_queue(folder / QUEUE_FILE):
+        if text not in posted:
+            return text
+    return None

@@ -1,0 +1,78 @@
+"""The bot's memory: ``posted.jsonl``, one JSON object per line per post.
+
+Each line holds the post's ``id`` (None when only X's refusal of a duplicate
+vouches for it), its ``text`` and ``posted_at`` (ISO 8601, UTC). A line is
+appended whole and flushed to disk before the bot says it posted. A damaged
+line (a hand edit, a crash half-way) is reported with its number and skipped:
+the rest of the memory still counts. The file is meant to be committed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+LEDGER_FILE = "posted.jsonl"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One post the bot made."""
+
+    id: str | None
+    text: str
+    posted_at: datetime
+
+
+def read_ledger(path: Path) -> tuple[list[Entry], list[str]]:
+    """The entries in ``path`` (none when it does not exist yet), and one
+    problem line for each line that could not be read."""
+    if not path.exists():
+        return [], []
+    entries, problems = [], []
+    with path.open(encoding="utf-8", errors="replace") as file:
+        for number, line in enumerate(file, 1):
+            if not line.strip():
+                continue
+            entry = parsed(line)
+            if entry is None:
+                problems.append(f"{path.name}:{number} is not a post record: skipped")
+            else:
+                entries.append(entry)
+    return entries, problems
+
+
+def parsed(line: str) -> Entry | None:
+    try:
+        data = json.loads(line)
+        posted_at = datetime.fromisoformat(data["posted_at"])
+    except (ValueError, TypeError, KeyError, RecursionError):
+        return None
+    if not isinstance(data.get("text"), str) or posted_at.tzinfo is None:
+        return None
+    post_id = data.get("id")
+    return Entry(post_id if isinstance(post_id, str) else None, data["text"], posted_at)
+
+
+def append_entry(path: Path, entry: Entry) -> None:
+    """Add ``entry`` as one whole line, on disk before this returns."""
+    line = json.dumps(
+        {
+            "id": entry.id,
+            "text": entry.text,
+            "posted_at": entry.posted_at.astimezone(timezone.utc).isoformat(),
+        },
+        ensure_ascii=False,
+    )
+    with path.open("a+b") as file:
+        file.seek(0, os.SEEK_END)
+        if file.tell():  # after a line a crash cut short, start a new one
+            file.seek(-1, os.SEEK_END)
+            if file.read(1) != b"\n":
+                file.write(b"\n")
+        file.write(line.encode("utf-8") + b"\n")
+        file.flush()
+        os.fsync(file.fileno())

@@ -1,0 +1,27 @@
+"""What X charges for a post on pay-per-use, from one dated table.
+
+X publishes its prices in the developer console; update the table and its
+date together when they change.
+"""
+
+from __future__ import annotations
+
+from .length import url_spans
+
+PRICES_AS_OF = "2026-04-20"
+PRICE_OF_A_POST = 0.015  # US dollars
+PRICE_OF_A_POST_WITH_A_URL = 0.20
+
+
+def price_of(text: str) -> float:
+    """What X charges for posting ``text``: more when it holds a link."""
+    return PRICE_OF_A_POST_WITH_A_URL if url_spans(text) else PRICE_OF_A_POST
+
+
+def price_line(text: str) -> str:
+    """``X charges $0.015 for this post (prices as of 2026-04-20).``"""
+    link = " (it holds a link)" if url_spans(text) else ""
+    return (
+        f"X charges ${price_of(text):.3f}{link} for this post "
+        f"(X's prices as of {PRICES_AS_OF})."
+    )
