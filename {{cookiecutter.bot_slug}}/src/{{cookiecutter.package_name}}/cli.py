@@ -1,4 +1,4 @@
-"""The ``{{ cookiecutter.bot_slug }}`` command: post, whoami, auth, doctor, guard.
+"""The ``{{ cookiecutter.bot_slug }}`` command: post, run, whoami, auth, doctor, guard.
 
 Each failure is one line on stderr and an exit code: 0 done, 1 X refused or
 failed (or guard stopped a commit), 2 bad usage, input or configuration.
@@ -25,8 +25,11 @@ from .credentials import (
 from .errors import BotError, InputError, TextLengthError, printable
 from .length import MAX_CHARACTERS, MAX_WEIGHTED_LENGTH
 from .posting import post
+from .prices import price_line
+from .running import preview, run
 from .safety.doctor import diagnose, report
 from .safety.guard import guard
+from .schedule import parse_every
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,6 +53,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="check the text, credentials and settings without posting",
     )
     post.set_defaults(run=run_post)
+
+    run = commands.add_parser(
+        "run",
+        parents=[env_file],
+        help="post the bot's next post if one is due (what cron or CI runs)",
+    )
+    run.add_argument(
+        "--every",
+        metavar="DURATION",
+        help="how often to post: 90s, 30m, 6h, 1d, or 0 for every run "
+        "(default: EVERY in bot.py)",
+    )
+    run.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="say what would be posted, whether it is due and its price; send nothing",
+    )
+    run.set_defaults(run=run_run)
 
     whoami = commands.add_parser(
         "whoami", parents=[env_file], help="print the authorized account's @username"
@@ -114,8 +135,19 @@ def run_post(args: argparse.Namespace) -> int:
     )
     if args.dry_run:
         print("Dry run: the text fits and the credentials are set; nothing was sent.")
+        print(price_line(posted.text))
     else:
         say(f"Posted {posted.id}: {posted.url}")
+    return 0
+
+
+def run_run(args: argparse.Namespace) -> int:
+    every = None if args.every is None else parse_every(args.every)
+    if args.dry_run:
+        for line in preview(every=every):
+            print(line)
+        return 0
+    say(run(load_settings(args.env_file), every=every))
     return 0
 
 

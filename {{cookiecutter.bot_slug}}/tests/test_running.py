@@ -1,0 +1,183 @@
+"""``run``: the starter bot posts its next post when one is due, notes it in
+posted.jsonl, and never posts twice."""
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from fake_x import CREATED, DUPLICATE, FAKE_CREDENTIALS, POST_ID, TWEETS_URL
+from helpers import run_cli
+
+from {{ cookiecutter.package_name }} import (
+    cli,
+)
+
+QUEUE = "# the queue\nFirst post.\n\nSecond post,\non two lines.\n"
+
+
+@pytest.fixture
+def queue(tmp_path):
+    (tmp_path / "posts.txt").write_text(QUEUE, encoding="utf-8")
+    return tmp_path
+
+
+def ledger_lines(folder):
+    path = folder / "posted.jsonl"
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def x_accepts(x_api):
+    x_api.post(TWEETS_URL, json=CREATED, status=201)
+
+
+def test_the_first_run_posts_the_first_post_and_notes_it(
+    capsys, queue, credentials_in_env, x_api
+):
+    x_accepts(x_api)
+
+    exit_code, out, err = run_cli(capsys, "run")
+
+    assert (exit_code, err) == (0, "")
+    assert out == f"Posted {POST_ID}: https://x.com/i/status/{POST_ID}\n"
+    assert len(x_api.calls) == 1
+    assert json.loads(x_api.calls[0].request.body) == {"text": "First post."}
+    [noted] = ledger_lines(queue)
+    assert (noted["id"], noted["text"]) == (POST_ID, "First post.")
+    assert noted["posted_at"].endswith("+00:00")
+
+
+def test_a_second_run_is_not_due_and_sends_nothing(
+    capsys, queue, credentials_in_env, x_api
+):
+    x_accepts(x_api)
+    run_cli(capsys, "run")
+
+    exit_code, out, _ = run_cli(capsys, "run")
+
+    assert exit_code == 0
+    assert out.startswith("Not due: the next post is due on ")
+    assert "(every 1 day); nothing was sent." in out
+    assert len(x_api.calls) == 1
+
+
+def test_every_zero_posts_the_next_one_and_then_nothing_is_left(
+    capsys, queue, credentials_in_env, x_api
+):
+    x_accepts(x_api)
+    x_accepts(x_api)
+    run_cli(capsys, "run")
+
+    run_cli(capsys, "run", "--every", "0")
+    exit_code, out, _ = run_cli(capsys, "run", "--every", "0")
+
+    assert [noted["text"] for noted in ledger_lines(queue)] == [
+        "First post.",
+        "Second post,\non two lines.",
+    ]
+    assert exit_code == 0
+    assert out.startswith("Nothing to post: every post in posts.txt is in posted")
+    assert len(x_api.calls) == 2
+
+
+def test_a_post_x_already_has_is_noted_without_an_id_and_not_retried(
+    capsys, queue, credentials_in_env, x_api
+):
+    """A run that crashed after X accepted the post, before noting it."""
+    x_api.post(TWEETS_URL, json=DUPLICATE, status=403)
+
+    exit_code, out, err = run_cli(capsys, "run")
+
+    assert (exit_code, err) == (0, "")
+    assert out.startswith("X already has this post")
+    assert len(x_api.calls) == 1
+    [noted] = ledger_lines(queue)
+    assert (noted["id"], noted["text"]) == (None, "First post.")
+
+
+def test_dry_run_says_what_when_and_the_price_and_changes_nothing(capsys, queue, x_api):
+    exit_code, out, _ = run_cli(capsys, "run", "--dry-run")
+
+    assert exit_code == 0
+    assert out.splitlines() == [
+        "Would post: First post.",
+        "Due now.",
+        "X charges $0.015 for this post (X's prices as of 2026-04-20).",
+    ]
+    assert len(x_api.calls) == 0
+    assert not (queue / "posted.jsonl").exists()
+
+
+def test_post_dry_run_gives_the_price_with_a_link(capsys, credentials_in_env, x_api):
+    _, out, _ = run_cli(capsys, "post", "--dry-run", "See https://example.com")
+
+    assert "X charges $0.200 (it holds a link) for this post" in out
+
+
+def test_a_damaged_ledger_line_is_reported_and_skipped(
+    capsys, queue, credentials_in_env, x_api
+):
+    (queue / "posted.jsonl").write_text("not a record\n", encoding="utf-8")
+    x_accepts(x_api)
+
+    exit_code, out, err = run_cli(capsys, "run")
+
+    assert exit_code == 0
+    assert out.startswith("Posted ")
+    assert "posted.jsonl:1 is not a post record: skipped" in err
+
+
+@pytest.mark.parametrize("every", ["1w", "soon", "1.5h"])
+def test_a_bad_every_exits_2_with_one_line(capsys, queue, every):
+    exit_code, _, err = run_cli(capsys, "run", "--every", every)
+
+    assert exit_code == 2
+    assert err.count("\n") == 1
+
+
+class SlowX(BaseHTTPRequestHandler):
+    """Accepts each post after a pause, counting them."""
+
+    posts = 0
+
+    def do_POST(self):  # noqa: N802 (the name http.server calls)
+        type(self).posts += 1
+        self.rfile.read(int(self.headers["Content-Length"]))
+        time.sleep(0.5)
+        body = json.dumps(CREATED).encode()
+        self.send_response(201)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_two_runs_at_the_same_moment_post_once(queue):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), SlowX)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    root = f"http://127.0.0.1:{server.server_address[1]}"
+    environment = {**FAKE_CREDENTIALS, "TWITTER_API_BASE_URL": root, "PATH": ""}
+    command = [sys.executable, "-m", cli.__package__, "run", "--every", "0"]
+    try:
+        runs = [
+            subprocess.Popen(  # noqa: S603 (our own interpreter, fixed arguments)
+                command, cwd=queue, env=environment, stdout=subprocess.PIPE, text=True
+            )
+            for _ in range(2)
+        ]
+        outputs = sorted(run.communicate(timeout=60)[0] for run in runs)
+    finally:
+        server.shutdown()
+
+    assert SlowX.posts == 1
+    assert len(ledger_lines(queue)) == 1
+    assert outputs[0].startswith("Another run is posting right now")
+    assert outputs[1].startswith(f"Posted {POST_ID}: ")
