@@ -6,7 +6,8 @@
 
 It sets up .venv with the template's requirements, starts the sandbox (a
 stand-in for X on this computer), generates a bot into build/ with
-cookiecutter, authorizes it with the PIN flow and makes a first post.
+cookiecutter, authorizes it with the PIN flow and makes its first post with
+the bot's `run`, which posts the first post of the bot's posts.txt.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 REQUIREMENTS = ROOT / "requirements-dev.txt"
 BUILD = ROOT / "build"
+LEDGER_FILE = "posted.jsonl"  # the bot's memory of what it posted
 AUTO_BOT_NAME = "Sandbox Bot"
 # What the quick start imports once in .venv: the sandbox (which judges posts
 # with the bot's own length rule), cookiecutter and pexpect.
@@ -101,6 +103,8 @@ def run(auto: bool, port: int) -> int:
             return 1
         posted = first_post(project)
         print(f"\nYour bot is in {project}; its posts are on {sandbox.base_url}/")
+        if posted:
+            print(more_commands(project.name))
         if posted and not auto:
             print("The sandbox stays up for more tries; Ctrl-C stops it.")
             wait_for_ctrl_c()
@@ -173,13 +177,21 @@ def generate_auto() -> Path | None:
 
 
 def first_post(project: Path) -> bool:
-    """Post as the new bot, with its own command line."""
+    """Post as the new bot, with its own command line: ``run`` posts the
+    first post of its posts.txt."""
     package = next(path.name for path in (project / "src").iterdir() if path.is_dir())
     environment = dict(os.environ)
     for name in ("TWITTER_CONSUMER_KEY", "TWITTER_CONSUMER_SECRET"):
         environment.pop(name)  # from here on, the bot's .env has everything
+    # Generating again into build/ keeps a posted.jsonl an earlier quick start
+    # wrote; its posts were on a sandbox that has stopped, and with it `run`
+    # would find the first post made already (or nothing left to post).
+    ledger = project / LEDGER_FILE
+    if ledger.exists():
+        ledger.unlink()
+        print(f"\n(Removed {ledger}: its posts were on an earlier sandbox.)")
     print(f"\n$ cd {project}")
-    for arguments in (["whoami"], ["post", f"Hello from {package}, via the sandbox!"]):
+    for arguments in (["whoami"], ["run"]):
         print(f"$ python -m {package} {shlex.join(arguments)}", flush=True)
         command = [sys.executable, "-c", RUN_FROM_SOURCE, str(project / "src")]
         result = subprocess.run(
@@ -188,6 +200,15 @@ def first_post(project: Path) -> bool:
         if result.returncode != 0:
             return False
     return True
+
+
+def more_commands(command: str) -> str:
+    """What to try next with the bot's command (once its .venv is active)."""
+    return (
+        f"More posts: `{command} run` posts the next post of posts.txt when it "
+        f"is due, `{command} run --every 0` posts it now, and "
+        f'`{command} post "TEXT"` posts any text.'
+    )
 
 
 def wait_for_ctrl_c() -> None:

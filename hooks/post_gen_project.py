@@ -223,6 +223,9 @@ def print_next_steps(project: Path, slug: str, auth_step: str | None) -> None:
     steps.append(("source .venv/bin/activate", f"puts {slug} and pytest on PATH"))
     if auth_step:
         steps.append((auth_step, "authorize the bot account; saves .env"))
+    steps.append(
+        (f"{slug} run --dry-run", "the bot's next post (posts.txt), and its price")
+    )
     steps.append((f'{slug} post "Hello!"', "post as the bot"))
     steps.append(("pytest", "run the bot's tests"))
     width = max(len(command) for command, comment in steps if comment)

@@ -349,3 +349,56 @@ def test_cookiecutter_without_tweepy_sets_up_the_bots_venv(
     )
     assert result.returncode == 0, result.stderr
     assert strict_sandbox.posts[-1]["text"] == "posted from the bot's own venv"
+
+
+def test_run_posts_the_example_posts_once_each_when_due(
+    tmp_path: Path, strict_sandbox: Sandbox, environment: dict[str, str]
+) -> None:
+    """A new bot's `run`, as cron or CI starts it: the first post of posts.txt,
+    then nothing until the next is due, then each post once, then no more."""
+    with_app_keys(environment, strict_sandbox)
+    child = spawn_cookiecutter(tmp_path, environment)
+    give_pin(child)
+    seen = finish(child)
+    assert child.exitstatus == 0, seen
+    project = tmp_path / "acme-bot"
+    examples = [
+        "Hello, world! I am a bot, and this is my first post.",
+        "Did you know? A post on X may weigh 280: a link counts 23,\n"
+        "an emoji or a CJK character 2, most other characters 1.",
+    ]
+
+    def run_step(*arguments: str) -> tuple[str, list[tuple[str, str]]]:
+        """What `run` printed, and the requests it sent to the sandbox."""
+        before = len(strict_sandbox.requests)
+        result = run_bot(project, "run", *arguments)
+        assert (result.returncode, result.stderr) == (0, "")
+        return result.stdout, strict_sandbox.requests[before:]
+
+    sandbox_link = rf"Posted (\d+): {re.escape(strict_sandbox.base_url)}/i/status/\1\n"
+    out, sent = run_step()
+    assert re.fullmatch(sandbox_link, out), out
+    assert sent == [("POST", "/2/tweets")]
+    assert [post["text"] for post in strict_sandbox.posts] == examples[:1]
+    ledger = (project / "posted.jsonl").read_text().splitlines()
+    assert len(ledger) == 1
+    assert f'"id": "{strict_sandbox.posts[0]["id"]}"' in ledger[0]
+
+    out, sent = run_step()
+    assert out.startswith("Not due: the next post is due on "), out
+    assert out.endswith("(every 1 day); nothing was sent.\n")
+    assert sent == []
+
+    out, sent = run_step("--every", "0")
+    assert re.fullmatch(sandbox_link, out), out
+    assert sent == [("POST", "/2/tweets")]
+    assert [post["text"] for post in strict_sandbox.posts] == examples
+
+    out, sent = run_step("--every", "0")  # the third and last example post
+    assert re.fullmatch(sandbox_link, out), out
+    out, sent = run_step("--every", "0")
+    assert out.startswith("Nothing to post: "), out
+    assert out.endswith("; nothing was sent.\n")
+    assert sent == []
+    assert len(strict_sandbox.posts) == 3
+    assert len((project / "posted.jsonl").read_text().splitlines()) == 3

@@ -69,6 +69,18 @@ def test_a_free_port_is_used_without_a_word(capsys: pytest.CaptureFixture[str]) 
         sandbox.stop()
 
 
+def fake_bot(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project in ``folder`` whose bot prints the arguments it got; the
+    app keys in the environment, as the quick start sets them."""
+    package = folder / "sandbox-bot" / "src" / "sandbox_bot"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "__main__.py").write_text("import sys\nprint('bot got', sys.argv[1:])\n")
+    monkeypatch.setenv("TWITTER_CONSUMER_KEY", "sandbox-api-key")
+    monkeypatch.setenv("TWITTER_CONSUMER_SECRET", "sandbox-api-secret")
+    return package.parent.parent
+
+
 @pytest.mark.parametrize("folder", ["plain", "with:colon"])
 def test_the_first_post_runs_the_bot_wherever_the_clone_is(
     tmp_path: Path,
@@ -76,17 +88,44 @@ def test_the_first_post_runs_the_bot_wherever_the_clone_is(
     capfd: pytest.CaptureFixture[str],
     folder: str,
 ) -> None:
-    package = tmp_path / folder / "sandbox-bot" / "src" / "sandbox_bot"
-    package.mkdir(parents=True)
-    (package / "__init__.py").write_text("")
-    (package / "__main__.py").write_text("import sys\nprint('bot got', sys.argv[1:])\n")
-    monkeypatch.setenv("TWITTER_CONSUMER_KEY", "sandbox-api-key")
-    monkeypatch.setenv("TWITTER_CONSUMER_SECRET", "sandbox-api-secret")
+    project = fake_bot(tmp_path / folder, monkeypatch)
 
-    assert quickstart.first_post(package.parent.parent) is True
+    assert quickstart.first_post(project) is True
+    assert capfd.readouterr().out.endswith(
+        "$ python -m sandbox_bot whoami\nbot got ['whoami']\n"
+        "$ python -m sandbox_bot run\nbot got ['run']\n"
+    )
+
+
+@pytest.mark.parametrize("earlier", [True, False], ids=["earlier-posts", "fresh"])
+def test_the_first_post_forgets_the_posts_of_an_earlier_quick_start(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+    earlier: bool,
+) -> None:
+    """Generated again into build/, the bot would keep an earlier posted.jsonl,
+    and `run` would not make the first post of posts.txt."""
+    project = fake_bot(tmp_path, monkeypatch)
+    ledger = project / "posted.jsonl"
+    if earlier:
+        ledger.write_text('{"id": "1", "text": "Hello", "posted_at": "2026-01-01"}\n')
+
+    assert quickstart.first_post(project) is True
     out = capfd.readouterr().out
-    assert "bot got ['whoami']" in out
-    assert "bot got ['post', 'Hello from sandbox_bot, via the sandbox!']" in out
+    assert not ledger.exists()
+    said = f"(Removed {ledger}: its posts were on an earlier sandbox.)"
+    assert (said in out) == earlier
+
+
+@pytest.fixture
+def quickstart_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The settings run() sets in os.environ are undone after the test."""
+    for name in ("API_BASE_URL", "CONSUMER_KEY", "CONSUMER_SECRET"):
+        # delenv alone records nothing to undo for a variable that is not
+        # set, so set it first to have it restored.
+        monkeypatch.setenv(f"TWITTER_{name}", "before the quick start")
+        monkeypatch.delenv(f"TWITTER_{name}")
 
 
 @pytest.fixture
@@ -96,6 +135,7 @@ def sandbox_port(request: pytest.FixtureRequest, busy_port: int) -> int:
     return busy_port if request.param == "busy" else 0
 
 
+@pytest.mark.usefixtures("quickstart_environment")
 @pytest.mark.parametrize("sandbox_port", ["busy", "free"], indirect=True)
 def test_the_last_advice_starts_the_sandbox_where_the_bot_looks_for_it(
     tmp_path: Path,
@@ -105,11 +145,6 @@ def test_the_last_advice_starts_the_sandbox_where_the_bot_looks_for_it(
 ) -> None:
     """The bot's .env keeps the sandbox's URL, so the sandbox started again
     must listen on the same port, whichever the quick start ended up using."""
-    for name in ("API_BASE_URL", "CONSUMER_KEY", "CONSUMER_SECRET"):
-        # run() sets them in os.environ; delenv alone records nothing to undo
-        # for a variable that is not set, so set it first to have it restored.
-        monkeypatch.setenv(f"TWITTER_{name}", "before the quick start")
-        monkeypatch.delenv(f"TWITTER_{name}")
     monkeypatch.setattr(quickstart, "generate_auto", lambda: tmp_path / "sandbox-bot")
     monkeypatch.setattr(quickstart, "first_post", lambda project: True)
 
@@ -119,3 +154,25 @@ def test_the_last_advice_starts_the_sandbox_where_the_bot_looks_for_it(
     advice = capsys.readouterr().out.splitlines()[-1]
     assert f"start it again (.venv/bin/python -m sandbox --port {used})" in advice
     assert "`sandbox-bot auth`" in advice
+
+
+@pytest.mark.usefixtures("quickstart_environment")
+@pytest.mark.parametrize("posted", [True, False], ids=["posted", "failed"])
+def test_after_the_first_post_the_advice_names_run_next_to_post(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    posted: bool,
+) -> None:
+    monkeypatch.setattr(quickstart, "generate_auto", lambda: tmp_path / "sandbox-bot")
+    monkeypatch.setattr(quickstart, "first_post", lambda project: posted)
+
+    assert quickstart.run(auto=True, port=0) == (0 if posted else 1)
+
+    out = capsys.readouterr().out
+    advice = (
+        "More posts: `sandbox-bot run` posts the next post of posts.txt when it "
+        "is due, `sandbox-bot run --every 0` posts it now, and "
+        '`sandbox-bot post "TEXT"` posts any text.\n'
+    )
+    assert (advice in out) == posted

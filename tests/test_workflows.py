@@ -1,9 +1,11 @@
 """The generated repository's GitHub Actions workflows and pre-commit hooks.
 
 Both workflows are parsed as YAML and checked for what keeps a bot's
-credentials safe on GitHub: read-only permissions, actions pinned to a
-commit, credentials only from repository secrets and only as environment
-variables. actionlint, when installed, checks them as GitHub would.
+credentials safe on GitHub: read-only permissions by default, actions pinned to a
+commit, credentials only from repository secrets, only as environment
+variables and only in the step that needs them; the Post workflow alone may
+write, to commit the bot's memory back. actionlint, when installed, checks
+them as GitHub would.
 """
 
 from __future__ import annotations
@@ -53,12 +55,19 @@ def uses_lines(project: Path, name: str) -> list[str]:
 
 
 @pytest.mark.parametrize("name", WORKFLOWS)
-def test_workflow_may_only_read_the_repository(project: Path, name: str) -> None:
-    flow = workflow(project, name)
+def test_workflow_may_only_read_the_repository_by_default(
+    project: Path, name: str
+) -> None:
+    assert workflow(project, name)["permissions"] == {"contents": "read"}
 
-    assert flow["permissions"] == {"contents": "read"}
-    for job in flow["jobs"].values():
-        assert "permissions" not in job
+
+def test_only_the_post_job_may_write_and_ci_may_not(project: Path) -> None:
+    ci_jobs = workflow(project, "ci.yml")["jobs"].values()
+    post_jobs = workflow(project, "post.yml")["jobs"]
+
+    assert all("permissions" not in job for job in ci_jobs)
+    assert list(post_jobs) == ["post"]
+    assert post_jobs["post"]["permissions"] == {"contents": "write"}
 
 
 @pytest.mark.parametrize("name", WORKFLOWS)
@@ -105,34 +114,74 @@ def test_ci_runs_tests_and_ruff_on_push_and_pull_request(project: Path) -> None:
     assert "secrets." not in (project / ".github/workflows/ci.yml").read_text()
 
 
-def test_post_is_run_by_hand_with_a_text_and_a_dry_run_switch(project: Path) -> None:
-    inputs = triggers(workflow(project, "post.yml"))["workflow_dispatch"]["inputs"]
+def post_steps(flow: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The step that runs the bot and the step that commits posted.jsonl."""
+    (run_step,) = [s for s in steps(flow) if "acme-bot run" in s.get("run", "")]
+    (commit_step,) = [s for s in steps(flow) if "git push" in s.get("run", "")]
+    return run_step, commit_step
 
-    assert inputs["text"]["required"] is True
+
+def test_post_runs_hourly_and_by_hand_with_a_dry_run_switch(project: Path) -> None:
+    flow = workflow(project, "post.yml")
+    on = triggers(flow)
+    run_step, _ = post_steps(flow)
+
+    ((schedule,),) = [on["schedule"]]
+    assert re.fullmatch(r"[0-5]?\d \* \* \* \*", schedule["cron"])
+    inputs = on["workflow_dispatch"]["inputs"]
+    assert set(inputs) == {"dry_run"}
     assert inputs["dry_run"]["type"] == "boolean"
     assert inputs["dry_run"]["default"] is False
+    assert run_step["env"]["DRY_RUN"] == "${{ inputs.dry_run }}"
+    assert 'if [ "$DRY_RUN" = "true" ]; then' in run_step["run"]
+    assert "acme-bot run --dry-run\n" in run_step["run"]
+    assert re.search(r"^\s*acme-bot run$", run_step["run"], re.MULTILINE)
 
 
-def test_post_has_a_schedule_ready_to_uncomment(project: Path) -> None:
-    text = (project / ".github/workflows/post.yml").read_text(encoding="utf-8")
+def test_post_runs_one_at_a_time_without_cancelling(project: Path) -> None:
+    concurrency = workflow(project, "post.yml")["concurrency"]
 
-    assert "schedule" not in triggers(workflow(project, "post.yml"))
-    assert re.search(r"^\s*# schedule:\n\s*#\s+- cron: ", text, re.MULTILINE)
-    assert "late" in text  # says that scheduled runs may be delayed
+    assert concurrency["group"]
+    assert concurrency["cancel-in-progress"] is False
 
 
-def test_post_gets_the_credentials_from_secrets_as_variables(project: Path) -> None:
-    (post_step,) = [
-        step
-        for step in steps(workflow(project, "post.yml"))
-        if "post" in step.get("run", "")
-    ]
+def test_only_the_run_step_gets_the_credentials(project: Path) -> None:
+    flow = workflow(project, "post.yml")
+    run_step, _ = post_steps(flow)
 
     for name in CREDENTIAL_NAMES:
-        assert post_step["env"][name] == f"${{{{ secrets.{name} }}}}"
-    assert post_step["env"]["TEXT"] == "${{ inputs.text }}"
-    assert 'acme-bot post --dry-run -- "$TEXT"' in post_step["run"]
-    assert 'acme-bot post -- "$TEXT"' in post_step["run"]
+        assert run_step["env"][name] == f"${{{{ secrets.{name} }}}}"
+    assert "env" not in flow
+    assert all("env" not in job for job in flow["jobs"].values())
+    others = [step for step in steps(flow) if step is not run_step]
+    assert "secrets." not in yaml.safe_dump(others)
+    assert "github.token" not in yaml.safe_dump(run_step)
+
+
+def test_post_commits_posted_jsonl_back_with_the_workflow_token(
+    project: Path,
+) -> None:
+    flow = workflow(project, "post.yml")
+    _, commit_step = post_steps(flow)
+    script = commit_step["run"]
+
+    assert steps(flow)[-1] is commit_step
+    # After a failed or timed-out run too, but never after a dry run.
+    assert commit_step["if"] == "always() && inputs.dry_run != true"
+    assert commit_step["env"] == {"GITHUB_TOKEN": "${{ github.token }}"}
+    assert "git add posted.jsonl\n" in script
+    assert "git diff --cached --quiet" in script  # nothing new: no empty commit
+    assert re.search(r'^git push "\$remote" "HEAD:\$GITHUB_REF_NAME"$', script, re.M)
+    assert "${GITHUB_TOKEN}@github.com/${GITHUB_REPOSITORY}.git" in script
+    # The only step holding the token, which checkout did not keep on disk.
+    text = (project / ".github/workflows/post.yml").read_text(encoding="utf-8")
+    assert text.count("github.token") == 1
+
+
+def test_generated_gitignore_ignores_the_posting_lock(project: Path) -> None:
+    lines = (project / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+    assert ".posting.lock" in lines
 
 
 def test_pre_commit_runs_guard_gitleaks_and_ruff(project: Path) -> None:
