@@ -2,6 +2,7 @@
 posted.jsonl, and never posts twice."""
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -14,6 +15,7 @@ from helpers import run_cli
 
 from {{ cookiecutter.package_name }} import (
     cli,
+    running,
 )
 
 QUEUE = "# the queue\nFirst post.\n\nSecond post,\non two lines.\n"
@@ -100,7 +102,9 @@ def test_a_post_x_already_has_is_noted_without_an_id_and_not_retried(
     assert (noted["id"], noted["text"]) == (None, "First post.")
 
 
-def test_dry_run_says_what_when_and_the_price_and_changes_nothing(capsys, queue, x_api):
+def test_dry_run_says_what_when_and_the_price_and_changes_nothing(
+    capsys, queue, credentials_in_env, x_api
+):
     exit_code, out, _ = run_cli(capsys, "run", "--dry-run")
 
     assert exit_code == 0
@@ -130,6 +134,69 @@ def test_a_damaged_ledger_line_is_reported_and_skipped(
     assert exit_code == 0
     assert out.startswith("Posted ")
     assert "posted.jsonl:1 is not a post record: skipped" in err
+
+
+@pytest.mark.parametrize("args", [["run"], ["run", "--dry-run"]])
+def test_run_without_credentials_exits_2_and_sends_nothing(capsys, queue, x_api, args):
+    exit_code, _, err = run_cli(capsys, *args)
+
+    assert exit_code == 2
+    assert "missing TWITTER_CONSUMER_KEY" in err
+    assert len(x_api.calls) == 0
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo"])
+@pytest.mark.parametrize("name", ["posts.txt", "posted.jsonl", ".posting.lock"])
+def test_a_file_of_the_bot_that_is_not_a_file_exits_2_with_one_line(
+    capsys, queue, credentials_in_env, x_api, name, kind
+):
+    path = queue / name
+    path.unlink(missing_ok=True)
+    if kind == "folder":
+        path.mkdir()
+    else:
+        os.mkfifo(path)
+
+    exit_code, _, err = run_cli(capsys, "run")
+
+    assert exit_code == 2, err
+    assert err.count("\n") == 1
+    assert len(x_api.calls) == 0
+
+
+def test_no_posts_txt_says_where_it_was_looked_for(capsys, credentials_in_env, x_api):
+    exit_code, _, err = run_cli(capsys, "run")
+
+    assert exit_code == 2
+    assert "there is no" in err and "posts.txt" in err
+
+
+def test_posts_txt_saved_with_a_byte_order_mark_posts_its_first_post(
+    capsys, queue, credentials_in_env, x_api
+):
+    (queue / "posts.txt").write_bytes("\ufeff# header\nFirst post.\n".encode())
+    x_accepts(x_api)
+
+    run_cli(capsys, "run")
+
+    assert json.loads(x_api.calls[0].request.body) == {"text": "First post."}
+
+
+def test_a_post_noted_in_a_ledger_that_cannot_be_written_says_so(
+    capsys, queue, credentials_in_env, x_api, monkeypatch
+):
+    x_accepts(x_api)
+
+    def disk_full(path, entry):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(running, "append_entry", disk_full)
+
+    exit_code, _, err = run_cli(capsys, "run")
+
+    assert exit_code == 2
+    assert f"posted {POST_ID}, but could not note it in posted.jsonl" in err
+    assert len(x_api.calls) == 1
 
 
 @pytest.mark.parametrize("every", ["1w", "soon", "1.5h"])

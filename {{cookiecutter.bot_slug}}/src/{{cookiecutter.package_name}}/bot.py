@@ -1,8 +1,8 @@
 """Your bot: what it posts, and how often. This is the file to edit.
 
-``{{ cookiecutter.bot_slug }} run`` asks ``next_post`` for a text whenever a
-post is due (once in each period of ``EVERY``), posts it and notes it in
-``posted.jsonl``, so that no post is ever made twice.
+``{{ cookiecutter.bot_slug }} run`` asks ``next_post`` for a text when a post is
+due (once in each period of ``EVERY``; ``run --dry-run`` asks it at any time),
+posts it and notes it in ``posted.jsonl``, so that no post is ever made twice.
 
 Out of the box the bot posts ``posts.txt`` from top to bottom. Replace
 ``next_post`` with any code that returns a text (or None for "nothing this

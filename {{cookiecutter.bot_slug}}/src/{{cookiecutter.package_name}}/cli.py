@@ -143,11 +143,12 @@ def run_post(args: argparse.Namespace) -> int:
 
 def run_run(args: argparse.Namespace) -> int:
     every = None if args.every is None else parse_every(args.every)
+    settings = load_settings(args.env_file)
     if args.dry_run:
-        for line in preview(every=every):
+        for line in preview(settings, every=every):
             print(line)
         return 0
-    say(run(load_settings(args.env_file), every=every))
+    say(run(settings, every=every))
     return 0
 
 

@@ -184,21 +184,19 @@ def current_folder() -> Path:
         ) from None
 
 
-def check_regular_file(path: Path, option: str = "--env-file") -> None:
+def check_regular_file(
+    path: Path, fix: str = "remove it, or give another file with --env-file"
+) -> None:
     """Refuse a file to read that is not a regular file once symlinks are
-    followed: reading a FIFO or a device would hang or never end."""
+    followed (reading a FIFO or a device would hang or never end); ``fix``
+    says what to do."""
     try:
         mode = os.stat(path).st_mode
     except OSError as error:
-        raise ConfigError(
-            f"cannot use {path} ({error.strerror or error.__class__.__name__}): "
-            f"fix or remove it, or give another file with {option}."
-        ) from None
+        reason = error.strerror or error.__class__.__name__
+        raise ConfigError(f"cannot use {path} ({reason}): {fix}.") from None
     if not stat.S_ISREG(mode):
-        raise ConfigError(
-            f"{path} is not a regular file: remove it, or give another file "
-            f"with {option}."
-        )
+        raise ConfigError(f"{path} is not a regular file: {fix}.")
 
 
 def check_own_file(path: Path) -> None:

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .credentials import check_regular_file
+from .errors import ConfigError
+
 LEDGER_FILE = "posted.jsonl"
 
 
@@ -30,18 +33,24 @@ class Entry:
 def read_ledger(path: Path) -> tuple[list[Entry], list[str]]:
     """The entries in ``path`` (none when it does not exist yet), and one
     problem line for each line that could not be read."""
-    if not path.exists():
+    if not os.path.lexists(path):
         return [], []
+    check_regular_file(path, "make it the file of posts git has, or move it away")
     entries, problems = [], []
-    with path.open(encoding="utf-8", errors="replace") as file:
-        for number, line in enumerate(file, 1):
-            if not line.strip():
-                continue
-            entry = parsed(line)
-            if entry is None:
-                problems.append(f"{path.name}:{number} is not a post record: skipped")
-            else:
-                entries.append(entry)
+    try:
+        with path.open(encoding="utf-8", errors="replace") as file:
+            for number, line in enumerate(file, 1):
+                if not line.strip():
+                    continue
+                entry = parsed(line)
+                if entry is None:
+                    problems.append(
+                        f"{path.name}:{number} is not a post record: skipped"
+                    )
+                else:
+                    entries.append(entry)
+    except OSError as error:
+        raise ConfigError(f"cannot read {path} ({error.strerror}).") from None
     return entries, problems
 
 
@@ -52,6 +61,8 @@ def parsed(line: str) -> Entry | None:
     except (ValueError, TypeError, KeyError, RecursionError):
         return None
     if not isinstance(data.get("text"), str) or posted_at.tzinfo is None:
+        return None
+    if posted_at.year > 9000:  # no real post; the schedule could not count on
         return None
     post_id = data.get("id")
     return Entry(post_id if isinstance(post_id, str) else None, data["text"], posted_at)

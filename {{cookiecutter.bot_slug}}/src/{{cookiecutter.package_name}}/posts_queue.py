@@ -6,8 +6,10 @@ line starting with ``#`` is a comment. Everything else is kept as written.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+from .credentials import check_regular_file
 from .errors import InputError
 
 QUEUE_FILE = "posts.txt"
@@ -28,11 +30,16 @@ def queued_posts(text: str) -> list[str]:
 
 
 def read_queue(path: Path) -> list[str]:
-    """The posts in ``path``; none when it does not exist."""
-    if not path.exists():
-        return []
+    """The posts in ``path``."""
+    if not os.path.lexists(path):
+        raise InputError(
+            f"there is no {path}, which the starter bot posts from: run it in the "
+            "bot's folder, or change next_post in bot.py."
+        )
+    check_regular_file(path, "make it a text file of posts")
     try:
-        return queued_posts(path.read_text(encoding="utf-8"))
+        # utf-8-sig: a byte order mark (Windows editors) is not part of a post.
+        return queued_posts(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
         raise InputError(f"{path} is not UTF-8 text: save it as UTF-8.") from None
     except OSError as error:

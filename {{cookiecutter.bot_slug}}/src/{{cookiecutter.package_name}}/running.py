@@ -10,6 +10,7 @@ posted: no retry, no loop.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,8 +18,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from . import bot
-from .credentials import COMMAND, Settings, project_root
-from .errors import DuplicatePostError, one_line
+from .credentials import COMMAND, Settings, check_regular_file, project_root
+from .errors import ConfigError, DuplicatePostError, one_line
 from .ledger import LEDGER_FILE, Entry, append_entry, read_ledger
 from .posting import check_text, post
 from .posts_queue import QUEUE_FILE
@@ -40,31 +41,39 @@ DUPLICATE = (
 def run(settings: Settings, *, every: timedelta | None = None) -> str:
     """Post the next post if one is due; return what happened, in one line."""
     folder = project_root()
+    every = bot.EVERY if every is None else every
+    settings.credentials()  # missing ones fail here, before the lock and the ledger
     with posting_lock(folder) as locked:
         if not locked:
             return ANOTHER_RUN
-        text, due_at, every = next_step(folder, every)
+        posted_before = noted_posts(folder)
+        due_at = when_due(posted_before, every)
         if due_at is not None:
             return not_due(due_at, every)
+        text = bot.next_post({entry.text for entry in posted_before}, folder)
         if text is None:
             return f"{NOTHING_TO_POST}; nothing was sent."
-        ledger = folder / LEDGER_FILE
         try:
             posted = post(text, settings=settings)
         except DuplicatePostError:
-            append_entry(ledger, Entry(None, text, now()))
+            note(folder, Entry(None, text, now()), "X already has it")
             return DUPLICATE
-        append_entry(ledger, Entry(posted.id, text, now()))
+        note(folder, Entry(posted.id, text, now()), f"posted {posted.id}")
         return f"Posted {posted.id}: {posted.url}"
 
 
-def preview(*, every: timedelta | None = None) -> list[str]:
+def preview(settings: Settings, *, every: timedelta | None = None) -> list[str]:
     """What ``run`` would do now, and what X would charge: nothing is sent
-    or written."""
-    text, due_at, every = next_step(project_root(), every)
+    or written. The credentials are checked, as ``post --dry-run`` does."""
+    settings.credentials()
+    folder = project_root()
+    every = bot.EVERY if every is None else every
+    posted_before = noted_posts(folder)
+    text = bot.next_post({entry.text for entry in posted_before}, folder)
     if text is None:
         return [f"{NOTHING_TO_POST}."]
     check_text(text)
+    due_at = when_due(posted_before, every)
     return [
         f"Would post: {one_line(text)}",
         "Due now." if due_at is None else not_due(due_at, every),
@@ -72,20 +81,30 @@ def preview(*, every: timedelta | None = None) -> list[str]:
     ]
 
 
-def next_step(
-    folder: Path, every: timedelta | None
-) -> tuple[str | None, datetime | None, timedelta]:
-    """The post to make next, when it is due (None: now), and the period."""
-    every = bot.EVERY if every is None else every
+def noted_posts(folder: Path) -> list[Entry]:
+    """The posts in the ledger; a damaged line is a warning on stderr."""
     entries, problems = read_ledger(folder / LEDGER_FILE)
     for problem in problems:
         print(f"{COMMAND}: warning: {problem}", file=sys.stderr)
-    last = max((entry.posted_at for entry in entries), default=None)
+    return entries
+
+
+def when_due(posted_before: list[Entry], every: timedelta) -> datetime | None:
+    """When the next post is due, or None when it is due now."""
+    last = max((entry.posted_at for entry in posted_before), default=None)
     due_at = next_due(last, every)
-    if due_at is not None and now() >= due_at:
-        due_at = None
-    text = bot.next_post({entry.text for entry in entries}, folder)
-    return text, due_at, every
+    return due_at if due_at is not None and now() < due_at else None
+
+
+def note(folder: Path, entry: Entry, what: str) -> None:
+    """Append ``entry`` to the ledger; one line if the disk refuses."""
+    try:
+        append_entry(folder / LEDGER_FILE, entry)
+    except OSError as error:
+        raise ConfigError(
+            f"{what}, but could not note it in {LEDGER_FILE} ({error.strerror}): "
+            "fix that file; the next run will find X already has the post."
+        ) from None
 
 
 def not_due(due_at: datetime, every: timedelta) -> str:
@@ -114,7 +133,17 @@ def posting_lock(folder: Path) -> Iterator[bool]:
     """Hold the bot's lock file while the block runs; False when another
     run holds it. The operating system drops the lock when a run ends, even
     by a crash, so it never needs cleaning up."""
-    with open(folder / LOCK_FILE, "a") as file:
+    path = folder / LOCK_FILE
+    if os.path.lexists(path):  # opening a FIFO would wait for a reader
+        check_regular_file(path, "remove it; the next run makes a new one")
+    try:
+        file = open(path, "a")  # noqa: SIM115 (closed below)
+    except OSError as error:
+        raise ConfigError(
+            f"cannot open {path} ({error.strerror}): remove it, or "
+            "fix the folder's permissions."
+        ) from None
+    with file:
         if sys.platform == "win32":
             import msvcrt
 

@@ -72,7 +72,7 @@ def read_tutorial_file(path: Path) -> dict[str, str]:
         raise InputError(
             f"no such file: {path}: give the path of the tutorial's tw.json."
         )
-    check_regular_file(path, "--import")
+    check_regular_file(path, "give the tutorial's tw.json with --import")
     try:
         with path.open("rb") as file:
             content = file.read(MAX_FILE_BYTES + 1)
