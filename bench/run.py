@@ -186,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
                       "`python -c 'import tweepy, dotenv'`",
                       [bot, "post", "--dry-run", text],
                       [python, "-c", "import tweepy, dotenv"],
-                      1.15, rounds, env, run_dir),
+                      1.25, rounds, env, run_dir),
             ratio_row("`bot post TEXT` (sandbox)", "bare tweepy script",
                       lambda i: [bot, "post", f"{text} {i} (bot)"],
                       lambda i: [python, "bare.py", f"{text} {i} (bare)"],
