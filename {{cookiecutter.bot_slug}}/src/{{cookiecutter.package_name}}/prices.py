@@ -13,15 +13,12 @@ PRICE_OF_A_POST = 0.015  # US dollars
 PRICE_OF_A_POST_WITH_A_URL = 0.20
 
 
-def price_of(text: str) -> float:
-    """What X charges for posting ``text``: more when it holds a link."""
-    return PRICE_OF_A_POST_WITH_A_URL if url_spans(text) else PRICE_OF_A_POST
-
-
 def price_line(text: str) -> str:
-    """``X charges $0.015 for this post (prices as of 2026-04-20).``"""
-    link = " (it holds a link)" if url_spans(text) else ""
+    """``X charges $0.015 for this post (X's prices as of 2026-04-20).``"""
+    if url_spans(text):  # X's own rule for what is a link
+        price, link = PRICE_OF_A_POST_WITH_A_URL, " (it holds a link)"
+    else:
+        price, link = PRICE_OF_A_POST, ""
     return (
-        f"X charges ${price_of(text):.3f}{link} for this post "
-        f"(X's prices as of {PRICES_AS_OF})."
+        f"X charges ${price:.3f}{link} for this post (X's prices as of {PRICES_AS_OF})."
     )
