@@ -188,3 +188,94 @@ def is_signed_for_its_url(request, consumer_secret, token_secret=""):
         "", client_secret=consumer_secret, resource_owner_secret=token_secret
     )
     return sent == signature.sign_hmac_sha1_with_client(base_string, secrets)
+
+
+# --- Media (X's v2 upload), replies -------------------------------------------
+
+MEDIA_ID = "1900544781383569409"
+VIDEO_ID = "1912103767639719936"
+UPLOAD_URL = "https://api.x.com/2/media/upload"
+INITIALIZE_URL = "https://api.x.com/2/media/upload/initialize"
+APPEND_URL = f"https://api.x.com/2/media/upload/{VIDEO_ID}/append"
+FINALIZE_URL = f"https://api.x.com/2/media/upload/{VIDEO_ID}/finalize"
+METADATA_URL = "https://api.x.com/2/media/metadata"
+
+# POST /2/media/upload (a picture) -> 200
+UPLOADED = {
+    "data": {
+        "id": MEDIA_ID,
+        "media_key": f"3_{MEDIA_ID}",
+        "size": 117807,
+        "expires_after_secs": 86400,
+        "image": {"image_type": "image/jpeg", "w": 1266, "h": 793},
+    }
+}
+# POST /2/media/upload/initialize -> 200
+INITIALIZED = {
+    "data": {
+        "id": VIDEO_ID,
+        "media_key": f"7_{VIDEO_ID}",
+        "expires_after_secs": 86400,
+    }
+}
+# POST .../append -> 200 (older docs: an empty 2xx; X's own mock: 204)
+APPENDED = {"data": {"expires_at": 1749086400}}
+
+
+def processing(state, **info):
+    """X's answer to finalize and to STATUS: the upload, and how far X got."""
+    return {
+        "data": {
+            "id": VIDEO_ID,
+            "media_key": f"7_{VIDEO_ID}",
+            "size": 1048576,
+            "expires_after_secs": 86400,
+            "processing_info": {"state": state, **info},
+        }
+    }
+
+
+FINALIZED = processing("pending", check_after_secs=1)
+PROCESSING = processing("in_progress", check_after_secs=2, progress_percent=40)
+PROCESSED = processing("succeeded", progress_percent=100)
+PROCESSING_FAILED = processing(
+    "failed",
+    progress_percent=100,
+    error={"code": 1, "name": "InvalidMedia", "message": "Unsupported video format"},
+)
+
+# POST /2/media/metadata -> 200
+DESCRIBED = {
+    "data": {
+        "id": MEDIA_ID,
+        "associated_metadata": {"alt_text": {"text": "A cat asleep on a keyboard"}},
+    }
+}
+
+# 400 for media ids X does not know yet (or any more), or of another account.
+MEDIA_IDS_INVALID = {
+    "errors": [
+        {
+            "parameters": {"media.media_ids": [MEDIA_ID]},
+            "message": "Your media IDs are invalid.",
+        }
+    ],
+    "title": "Invalid Request",
+    "detail": "One or more parameters to your request was invalid.",
+    "type": "https://api.x.com/2/problems/invalid-request",
+}
+
+# 403 for a reply to someone who did not summon the bot (2026).
+NOT_SUMMONED = {
+    "detail": "Reply to this conversation is not allowed because you have not "
+    "been mentioned or otherwise engaged by the author of the post you are "
+    "replying to.",
+    "type": "about:blank",
+    "title": "Forbidden",
+    "status": 403,
+}
+
+
+def created(post_id):
+    """X's 201 for a new post with this id."""
+    return {"data": {"edit_history_tweet_ids": [post_id], "id": post_id, "text": "…"}}

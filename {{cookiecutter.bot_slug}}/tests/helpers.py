@@ -68,3 +68,25 @@ def modules_imported_by(*python_args):
     )
     imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines()}
     return result.returncode, result.stdout, imported
+
+
+# The first bytes of each kind of file X takes (enough for its kind to show),
+# and of one it does not take (HEIF, an iPhone's photo format).
+FILE_STARTS = {
+    "png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01",
+    "jpeg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00",
+    "gif": b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04",
+    "mp4": b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom\x00\x00\x00\x08free",
+    "heic": b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic\x00\x00\x00\x08free",
+}
+
+
+def write_media(path, kind, size=1000):
+    """A file of ``size`` bytes that starts as a ``kind`` file does; return
+    its path. The rest is a hole on disk: big files cost no time."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as file:
+        file.write(FILE_STARTS[kind])
+        file.truncate(size)
+    return path

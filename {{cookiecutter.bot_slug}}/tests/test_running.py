@@ -10,8 +10,21 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from fake_x import CREATED, DUPLICATE, FAKE_CREDENTIALS, POST_ID, TWEETS_URL
-from helpers import run_cli
+from fake_x import (
+    CREATED,
+    DESCRIBED,
+    DUPLICATE,
+    FAKE_CREDENTIALS,
+    MEDIA_ID,
+    METADATA_URL,
+    POST_ID,
+    SERVICE_UNAVAILABLE,
+    TWEETS_URL,
+    UPLOAD_URL,
+    UPLOADED,
+    created,
+)
+from helpers import run_cli, write_media
 
 from {{ cookiecutter.package_name }} import (
     cli,
@@ -205,6 +218,120 @@ def test_a_bad_every_exits_2_with_one_line(capsys, queue, every):
 
     assert exit_code == 2
     assert err.count("\n") == 1
+
+
+# --- Threads and pictures in posts.txt -------------------------------------------
+
+THREAD = "A thread:\n---\ntwo\n---\nthree\n\nAfter the thread.\n"
+IDS = ["2033632169034125426", "2033632169034125427", "2033632169034125428"]
+
+
+def test_a_queued_thread_is_posted_in_one_run_and_noted_part_by_part(
+    capsys, tmp_path, credentials_in_env, x_api
+):
+    (tmp_path / "posts.txt").write_text(THREAD, encoding="utf-8")
+    for post_id in IDS:
+        x_api.post(TWEETS_URL, json=created(post_id), status=201)
+
+    exit_code, out, err = run_cli(capsys, "run")
+
+    assert (exit_code, err) == (0, "")
+    assert [line.split(":")[0] for line in out.splitlines()] == [
+        f"Posted {post_id}" for post_id in IDS
+    ]
+    noted = ledger_lines(tmp_path)
+    assert [(line["id"], line["text"]) for line in noted] == list(
+        zip(IDS, ["A thread:", "two", "three"], strict=True)
+    )
+    assert [line.get("reply_to") for line in noted] == [None, *IDS[:2]]
+
+
+def test_a_thread_that_stopped_half_way_goes_on_where_it_stopped(
+    capsys, tmp_path, credentials_in_env, x_api
+):
+    (tmp_path / "posts.txt").write_text(THREAD, encoding="utf-8")
+    x_api.post(TWEETS_URL, json=created(IDS[0]), status=201)
+    x_api.post(TWEETS_URL, json=SERVICE_UNAVAILABLE, status=503)
+    exit_code, _, err = run_cli(capsys, "run")
+    assert exit_code == 1
+    assert "Not posted: parts 2-3" in err
+    x_api.post(TWEETS_URL, json=created(IDS[1]), status=201)
+    x_api.post(TWEETS_URL, json=created(IDS[2]), status=201)
+
+    exit_code, out, err = run_cli(capsys, "run", "--every", "0")
+
+    assert (exit_code, err) == (0, "")
+    sent = [json.loads(call.request.body) for call in x_api.calls[2:]]
+    assert sent == [
+        {"text": "two", "reply": {"in_reply_to_tweet_id": IDS[0]}},
+        {"text": "three", "reply": {"in_reply_to_tweet_id": IDS[1]}},
+    ]
+    assert [line["text"] for line in ledger_lines(tmp_path)] == [
+        "A thread:",
+        "two",
+        "three",
+    ]
+
+
+def test_a_thread_part_x_already_has_stops_the_thread_and_says_how_to_mend_it(
+    capsys, tmp_path, credentials_in_env, x_api
+):
+    (tmp_path / "posts.txt").write_text(THREAD, encoding="utf-8")
+    x_api.post(TWEETS_URL, json=created(IDS[0]), status=201)
+    x_api.post(TWEETS_URL, json=DUPLICATE, status=403)
+
+    first = run_cli(capsys, "run")
+    second = run_cli(capsys, "run", "--every", "0")
+
+    for exit_code, _, err in (first, second):
+        assert exit_code == 2
+        assert (
+            "part 2 of the thread starting 'A thread:' is in posted.jsonl without an id"
+            in err
+        )
+    assert len(x_api.calls) == 2
+    assert [line["id"] for line in ledger_lines(tmp_path)] == [IDS[0], None]
+
+
+def test_a_queued_picture_is_uploaded_described_and_noted(
+    capsys, tmp_path, credentials_in_env, x_api
+):
+    write_media(tmp_path / "pictures" / "cat.png", "png")
+    (tmp_path / "posts.txt").write_text(
+        "Photo of the day\n![A cat asleep](pictures/cat.png)\n", encoding="utf-8"
+    )
+    x_api.post(UPLOAD_URL, json=UPLOADED)
+    x_api.post(METADATA_URL, json=DESCRIBED)
+    x_accepts(x_api)
+
+    exit_code, _, err = run_cli(capsys, "run")
+
+    assert (exit_code, err) == (0, "")
+    [noted] = ledger_lines(tmp_path)
+    assert noted["media"] == ["pictures/cat.png"]
+    assert json.loads(x_api.calls[-1].request.body)["media"] == {
+        "media_ids": [MEDIA_ID]
+    }
+
+
+def test_dry_run_of_a_queued_thread_with_a_picture(
+    capsys, tmp_path, credentials_in_env, x_api
+):
+    write_media(tmp_path / "cat.png", "png")
+    (tmp_path / "posts.txt").write_text(
+        "Look\n![A cat](cat.png)\n---\nthe end\n", encoding="utf-8"
+    )
+
+    exit_code, out, _ = run_cli(capsys, "run", "--dry-run")
+
+    assert exit_code == 0
+    assert out.splitlines() == [
+        "Would post: Look [with cat.png]",
+        "Would post: the end",
+        "Due now.",
+        "X charges $0.035 (1 alt text) for these 2 posts (X's prices as of 2026-04-20).",
+    ]
+    assert len(x_api.calls) == 0
 
 
 class SlowX(BaseHTTPRequestHandler):

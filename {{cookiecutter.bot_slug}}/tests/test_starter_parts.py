@@ -8,6 +8,8 @@ import pytest
 
 from {{ cookiecutter.package_name }} import (
     InputError,
+    Media,
+    Part,
 )
 from {{ cookiecutter.package_name }}.bot import (
     next_post,
@@ -45,16 +47,56 @@ UTC = timezone.utc
     ],
     ids=["two", "multi-line", "comments", "indent-crlf", "only-comments", "empty"],
 )
-def test_queue_is_split_at_blank_lines_without_comments(text, posts):
-    assert queued_posts(text) == posts
+def test_queue_is_split_at_blank_lines_without_comments(tmp_path, text, posts):
+    assert queued_posts(text, tmp_path) == [[Part(post)] for post in posts]
+
+
+def test_a_line_of_dashes_starts_the_next_part_of_a_thread(tmp_path):
+    text = "one\n---\ntwo\nstill two\n---\nthree\n\nalone\n"
+
+    assert queued_posts(text, tmp_path) == [
+        [Part("one"), Part("two\nstill two"), Part("three")],
+        [Part("alone")],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "media"),
+    [
+        ("![A cat asleep](cat.jpg)", Media("cat.jpg", "A cat asleep")),
+        ("  ![](pictures/cat.jpg)  ", Media("pictures/cat.jpg", None)),
+        ("![a [bracket]](photo (1).png)", Media("photo (1).png", "a [bracket]")),
+    ],
+    ids=["alt", "no-alt-in-a-folder", "brackets"],
+)
+def test_a_markdown_picture_line_attaches_media_from_the_files_folder(
+    tmp_path, line, media
+):
+    [[part]] = queued_posts(f"Look:\n{line}\nnice\n", tmp_path)
+
+    assert part == Part("Look:\nnice", (Media(tmp_path / media.path, media.alt),))
 
 
 def test_the_next_post_is_the_first_not_posted_yet(tmp_path):
     (tmp_path / "posts.txt").write_text("one\n\ntwo\n\nthree\n")
 
-    assert next_post(set(), tmp_path) == "one"
-    assert next_post({"one"}, tmp_path) == "two"
+    assert next_post(set(), tmp_path) == [Part("one")]
+    assert next_post({"one"}, tmp_path) == [Part("two")]
     assert next_post({"one", "two", "three"}, tmp_path) is None
+
+
+def test_a_thread_is_next_until_every_part_is_posted(tmp_path):
+    (tmp_path / "posts.txt").write_text("one\n---\ntwo\n\nthree\n")
+
+    assert next_post({"one"}, tmp_path) == [Part("one"), Part("two")]
+    assert next_post({"one", "two"}, tmp_path) == [Part("three")]
+
+
+def test_a_queued_picture_post_without_words_is_one_clear_error(tmp_path):
+    (tmp_path / "posts.txt").write_text("![A cat](cat.jpg)\n")
+
+    with pytest.raises(InputError, match="the post with cat.jpg has no words"):
+        next_post(set(), tmp_path)
 
 
 def test_a_queue_that_is_not_utf8_is_one_clear_error(tmp_path):
@@ -183,7 +225,23 @@ def test_a_daily_bot_run_hourly_keeps_its_hour_instead_of_drifting():
     ],
 )
 def test_the_price_of_a_post_is_said_with_its_date(text, price):
-    line = price_line(text)
+    line = price_line([Part(text)])
 
     assert f"X charges {price} for this post" in line
     assert "as of 2026-04-20" in line
+
+
+def test_each_alt_text_adds_to_the_price():
+    pictures = (Media("a.png", "A"), Media("b.png", "B"), Media("c.png"))
+
+    assert price_line([Part("Hi", pictures)]).startswith(
+        "X charges $0.025 (2 alt texts) for this post"
+    )
+
+
+def test_a_thread_costs_each_of_its_posts():
+    thread = [Part("one"), Part("two https://example.com"), Part("three")]
+
+    assert price_line(thread).startswith(
+        "X charges $0.230 (1 with a link) for these 3 posts"
+    )

@@ -1,4 +1,6 @@
-"""An X bot. ``post("text")`` posts as the bot account authorized in ``.env``."""
+"""An X bot. ``post("text")`` posts as the bot account authorized in ``.env``;
+``post("text", media=[Media("cat.jpg", "A cat asleep")])`` with a picture;
+``post_thread(["one", "two"])`` a thread."""
 
 from .errors import (
     BotError,
@@ -7,14 +9,18 @@ from .errors import (
     CreditsDepletedError,
     DuplicatePostError,
     InputError,
+    MediaFileError,
+    MediaRejectedError,
     MissingCredentialsError,
     RateLimitedError,
     ReadOnlyAppError,
     TextLengthError,
+    ThreadIncompleteError,
     XError,
     XUnreachableError,
 )
-from .posting import Posted, post
+from .media import Media
+from .posting import Part, Posted, post, post_thread
 
 __all__ = [
     "BotError",
@@ -23,12 +29,18 @@ __all__ = [
     "CreditsDepletedError",
     "DuplicatePostError",
     "InputError",
+    "Media",
+    "MediaFileError",
+    "MediaRejectedError",
     "MissingCredentialsError",
+    "Part",
     "Posted",
     "RateLimitedError",
     "ReadOnlyAppError",
     "TextLengthError",
+    "ThreadIncompleteError",
     "XError",
     "XUnreachableError",
     "post",
+    "post_thread",
 ]

@@ -24,7 +24,9 @@ from .credentials import (
 )
 from .errors import BotError, InputError, TextLengthError, printable
 from .length import MAX_CHARACTERS, MAX_WEIGHTED_LENGTH
-from .posting import post
+from .media import Media
+from .posting import Part, Posted, post_thread
+from .posts_queue import read_thread
 from .prices import price_line
 from .running import preview, run
 from .safety.doctor import diagnose, report
@@ -45,12 +47,54 @@ def build_parser() -> argparse.ArgumentParser:
         help="read credentials from PATH (default: .env here or in a parent folder)",
     )
 
-    post = commands.add_parser("post", parents=[env_file], help="post TEXT as the bot")
-    post.add_argument("text", metavar="TEXT", help="the text to post; - reads stdin")
+    post = commands.add_parser(
+        "post", parents=[env_file], help="post TEXT as the bot; several make a thread"
+    )
+    post.add_argument(
+        "texts",
+        nargs="*",
+        metavar="TEXT",
+        help="the text to post; - reads stdin; several TEXTs post a thread, "
+        "each part replying to the one before",
+    )
+    post.add_argument(
+        "--media",
+        "--image",
+        "--gif",
+        "--video",
+        dest="attached",
+        action=InOrder,
+        metavar="PATH",
+        help="attach a picture (JPEG, PNG, WebP, BMP, TIFF), a GIF or a video "
+        "(MP4, MOV) to the first post, whichever option names it (the kind is "
+        "read from the file); up to 4 pictures, or 1 GIF, or 1 video",
+    )
+    post.add_argument(
+        "--alt",
+        dest="attached",
+        action=InOrder,
+        metavar="TEXT",
+        help="the alt text of the --media before it: what a reader who cannot "
+        "see it hears instead (at most 1000 characters)",
+    )
+    post.add_argument(
+        "--no-alt",
+        action="store_true",
+        help="post pictures without alt text, on purpose",
+    )
+    post.add_argument(
+        "--file",
+        metavar="PATH",
+        help="post the posts in PATH as one thread, written as in posts.txt "
+        "(a picture is a line ![alt text](path))",
+    )
+    post.add_argument(
+        "--reply-to", metavar="ID", help="post as a reply to the post with this id"
+    )
     post.add_argument(
         "--dry-run",
         action="store_true",
-        help="check the text, credentials and settings without posting",
+        help="check the text, media, credentials and settings without posting",
     )
     post.set_defaults(run=run_post)
 
@@ -127,18 +171,107 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class InOrder(argparse.Action):
+    """Keeps ``--media`` and ``--alt`` in the order given, so that each
+    ``--alt`` goes with the ``--media`` before it."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        value: object,
+        option_string: str | None = None,
+    ) -> None:
+        given = getattr(namespace, self.dest) or []
+        setattr(namespace, self.dest, [*given, (option_string, value)])
+
+
 def run_post(args: argparse.Namespace) -> int:
-    posted = post(
-        read_text(args.text),
-        dry_run=args.dry_run,
-        settings=load_settings(args.env_file),
-    )
+    thread = thread_to_post(args)
+    progress = ProgressLine()
+
+    def posted(part: Posted) -> None:
+        progress.end()
+        say(f"Posted {part.id}: {part.url}")
+
+    try:
+        post_thread(
+            thread,
+            reply_to=args.reply_to,
+            no_alt=args.no_alt,
+            dry_run=args.dry_run,
+            settings=load_settings(args.env_file),
+            on_posted=posted,
+            progress=progress,
+        )
+    finally:
+        progress.end()
     if args.dry_run:
-        print("Dry run: the text fits and the credentials are set; nothing was sent.")
-        print(price_line(posted.text))
-    else:
-        say(f"Posted {posted.id}: {posted.url}")
+        if len(thread) > 1:
+            checked = f"the thread's {len(thread)} posts, their media"
+        elif thread[0].media:
+            checked = "the post, its media"
+        else:
+            checked = "the text fits"
+        if thread[0].media or len(thread) > 1:
+            checked += " and the credentials are fine"
+        else:
+            checked += " and the credentials are set"
+        print(f"Dry run: {checked}; nothing was sent.")
+        print(price_line(thread))
     return 0
+
+
+def thread_to_post(args: argparse.Namespace) -> list[Part]:
+    """The posts to make: the TEXTs (the media going with the first), or the
+    parts in ``--file``."""
+    media = media_given(args.attached or [])
+    if args.file is not None:
+        if args.texts or media:
+            raise InputError(
+                "give the posts either in --file or on the command line: in the "
+                "file, a line ![alt text](path) attaches a picture."
+            )
+        return read_thread(Path(args.file))
+    texts = [read_text(text) for text in args.texts] or ([""] if media else [])
+    if not texts:
+        raise InputError("give the text to post (or --media, or --file).")
+    return [Part(texts[0], media), *(Part(text) for text in texts[1:])]
+
+
+def media_given(attached: list[tuple[str, str]]) -> list[Media]:
+    """The ``--media`` files, each with the ``--alt`` that follows it."""
+    media: list[Media] = []
+    for option, value in attached:
+        if option != "--alt":
+            media.append(Media(value))
+        elif not media or media[-1].alt is not None:
+            raise InputError(
+                "each --alt describes the --media just before it: give "
+                "--media PATH --alt TEXT."
+            )
+        else:
+            media[-1] = Media(media[-1].path, value)
+    return media
+
+
+class ProgressLine:
+    """One line on a terminal's stderr, rewritten as media goes up; nothing
+    where nobody watches (cron, CI logs)."""
+
+    def __init__(self) -> None:
+        self.width = 0
+
+    def __call__(self, line: str) -> None:
+        if sys.stderr.isatty():
+            shown = printable(line)
+            print(f"\r{shown.ljust(self.width)}", end="", file=sys.stderr, flush=True)
+            self.width = len(shown)
+
+    def end(self) -> None:
+        if self.width:
+            print(file=sys.stderr, flush=True)
+            self.width = 0
 
 
 def run_run(args: argparse.Namespace) -> int:
@@ -148,7 +281,7 @@ def run_run(args: argparse.Namespace) -> int:
         for line in preview(settings, every=every):
             print(line)
         return 0
-    say(run(settings, every=every))
+    run(settings, every=every, report=say)
     return 0
 
 

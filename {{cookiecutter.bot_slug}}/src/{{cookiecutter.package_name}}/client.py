@@ -11,9 +11,11 @@ error that says so, and its text is shown through ``one_line``.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from math import isfinite
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -23,12 +25,14 @@ from .errors import (
     CredentialsRejectedError,
     CreditsDepletedError,
     DuplicatePostError,
+    MediaRejectedError,
     RateLimitedError,
     ReadOnlyAppError,
     XError,
     XUnreachableError,
     one_line,
 )
+from .media import Processing
 
 if TYPE_CHECKING:
     import tweepy
@@ -52,6 +56,11 @@ DAILY_CAPS = {
 }
 # 403 problem types of an app without a usable API plan (pay-per-use, 2026).
 NOT_ENROLLED = ("/client-not-enrolled", "/client-forbidden", "/user-not-enrolled")
+# How long media ids X just processed may still be "invalid" (what working
+# clients wait before sending the post once more).
+MEDIA_SETTLE_SECONDS = 3
+# X's words when it refuses a reply under its "summoned replies" rule (2026).
+NOT_SUMMONED = "you have not been mentioned or otherwise engaged"
 
 
 @dataclass(frozen=True)
@@ -69,11 +78,88 @@ class Client:
         self.credentials = credentials
         self.session = RootSession(credentials.base_url)
 
-    def post(self, text: str) -> str:
-        """Post ``text`` (``POST /2/tweets``); return the new post's id."""
-        answer = self.call(lambda api: api.create_tweet(text=text, user_auth=True))
+    def post(
+        self, text: str, media_ids: Sequence[str] = (), reply_to: str | None = None
+    ) -> str:
+        """Post ``text`` (``POST /2/tweets``) with the media uploaded before,
+        as a reply to ``reply_to`` if given; return the new post's id.
+
+        X may call media ids invalid for a few seconds after it processed
+        them: then, and only then, the post is sent once more (a refused
+        post was not made, so this cannot post twice).
+        """
+
+        def create(api: tweepy.Client) -> Response:
+            answer: Response = api.create_tweet(
+                text=text,
+                media_ids=list(media_ids) or None,
+                in_reply_to_tweet_id=reply_to,
+                user_auth=True,
+            )
+            return answer
+
+        try:
+            answer = self.call(create)
+        except MediaRejectedError:
+            if not media_ids:
+                raise
+            time.sleep(MEDIA_SETTLE_SECONDS)
+            answer = self.call(create)
         return data_field(
             answer, "id", f"X's answer to POST /2/tweets made no sense, {MAYBE_POSTED}"
+        )
+
+    def upload_picture(self, data: bytes) -> str:
+        """Upload a picture (``POST /2/media/upload``); return its media id."""
+        answer = self.send(
+            "POST",
+            "/2/media/upload",
+            files={"media": ("media", data)},
+            data={"media_category": "tweet_image"},
+        )
+        return media_id_in(answer)
+
+    def initialize_upload(self, media_type: str, size: int, category: str) -> str:
+        """Start a chunked upload; return the media id the chunks go to."""
+        answer = self.send(
+            "POST",
+            "/2/media/upload/initialize",
+            json={
+                "media_type": media_type,
+                "total_bytes": size,
+                "media_category": category,
+            },
+        )
+        return media_id_in(answer)
+
+    def append_chunk(self, media_id: str, index: int, chunk: bytes) -> None:
+        """Send one chunk of a chunked upload (X answers any 2xx)."""
+        self.send(
+            "POST",
+            f"/2/media/upload/{media_id}/append",
+            files={"media": ("media", chunk)},
+            data={"segment_index": str(index)},
+        )
+
+    def finalize_upload(self, media_id: str) -> Processing:
+        """End a chunked upload; X then processes the file."""
+        return processing_in(self.send("POST", f"/2/media/upload/{media_id}/finalize"))
+
+    def upload_status(self, media_id: str) -> Processing:
+        """How far X got with processing an upload."""
+        answer = self.send(
+            "GET",
+            "/2/media/upload",
+            params={"command": "STATUS", "media_id": media_id},
+        )
+        return processing_in(answer)
+
+    def set_alt_text(self, media_id: str, text: str) -> None:
+        """Give an upload its alt text (``POST /2/media/metadata``)."""
+        self.send(
+            "POST",
+            "/2/media/metadata",
+            json={"id": media_id, "metadata": {"alt_text": {"text": text}}},
         )
 
     def me(self) -> Account:
@@ -98,6 +184,21 @@ class Client:
         )
         api.session = self  # tweepy sends with ``request`` below
         return request(api)
+
+    def send(self, method: str, path: str, **kwargs: Any) -> Response:
+        """A request tweepy cannot make (X's v2 media endpoints: tweepy has
+        only v1.1's, which X shut down), signed here; a refusal is a BotError.
+        Only the query is signed: JSON bodies and multipart fields never are."""
+        from requests_oauthlib import OAuth1
+
+        signer = OAuth1(
+            self.credentials.consumer_key,
+            self.credentials.consumer_secret,
+            self.credentials.access_token,
+            self.credentials.access_token_secret,
+        )
+        url = self.credentials.base_url + path
+        return self.request(method, url, auth=signer, **kwargs)
 
     def request(self, method: str, url: str, **kwargs: Any) -> Response:
         """tweepy's session: send with ``RootSession``; a refusal becomes a
@@ -259,6 +360,17 @@ def refusal(answer: Response, sources: Mapping[str, str]) -> BotError:
             "app to the Pay-per-use package and into the Production "
             "environment, then try again."
         )
+    if status == 403 and NOT_SUMMONED in detail:
+        return XError(
+            "X refused the reply: since February 2026 a pay-per-use app may reply "
+            "to someone else's post only when its author summoned the bot "
+            "(mentioned it, or quoted one of its posts). Nothing was posted."
+        )
+    if status == 400 and "media IDs are invalid" in detail:
+        return MediaRejectedError(
+            "X refused the post's media (Your media IDs are invalid.): they may "
+            "have expired or not be ready yet; nothing was posted: try again."
+        )
     if status == 403 and "duplicate content" in detail:
         return DuplicatePostError(
             "X refused the post as a duplicate of one the bot already made "
@@ -287,6 +399,39 @@ def data_field(answer: Response, name: str, nonsense: str) -> str:
     if not shown:
         raise XError(nonsense)
     return shown
+
+
+def media_id_in(answer: Response) -> str:
+    """The media id in X's answer to an upload: digits, as it goes into URLs."""
+    media_id = data_field(
+        answer, "id", "X's answer to the upload made no sense: try again"
+    )
+    if not (media_id.isascii() and media_id.isdigit()):
+        raise XError("X's answer to the upload made no sense: try again.")
+    return media_id
+
+
+def processing_in(answer: Response) -> Processing:
+    """``data.processing_info`` of X's answer about an upload; none means
+    the file is ready. An unknown state counts as still processing."""
+    data = json_object(answer).get("data")
+    info = data.get("processing_info") if isinstance(data, dict) else None
+    if not isinstance(info, dict):
+        return Processing("succeeded", 0)
+    state, wait, percent = (
+        info.get(key) for key in ("state", "check_after_secs", "progress_percent")
+    )
+    error = info.get("error")
+    reason = messages_in({"errors": [error]}) if isinstance(error, dict) else []
+    return Processing(
+        state if isinstance(state, str) else "pending",
+        # X's advice, within reason: at least a second, at most a minute.
+        min(max(wait, 1), 60)
+        if isinstance(wait, (int, float)) and isfinite(wait)
+        else 1,
+        percent if isinstance(percent, int) else None,
+        one_line("; ".join(reason)),
+    )
 
 
 def json_object(answer: Response) -> dict[str, Any]:

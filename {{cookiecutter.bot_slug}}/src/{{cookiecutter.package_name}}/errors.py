@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .posting import Posted
 
 # The longest text from a server that a message shows.
 SHOWN_CHARACTERS = 300
@@ -39,6 +43,10 @@ class TextLengthError(InputError):
 
 class MissingCredentialsError(InputError):
     """Some of the four credentials are not set."""
+
+
+class MediaFileError(InputError):
+    """A file to attach is missing, of a kind or size X refuses, or lacks alt text."""
 
 
 class ConfigError(InputError):
@@ -87,6 +95,24 @@ class CreditsDepletedError(XError):
 
 class XUnreachableError(XError):
     """No answer from X: network trouble or a failure on X's side."""
+
+
+class MediaRejectedError(XError):
+    """X refused the media of a post, or could not process a file."""
+
+
+class ThreadIncompleteError(BotError):
+    """Some parts of a thread were posted, and then one failed.
+
+    ``posted`` holds the parts that are on X; ``cause`` is the error that
+    stopped the rest. The exit code is the cause's.
+    """
+
+    def __init__(self, message: str, posted: list[Posted], cause: BotError) -> None:
+        super().__init__(message)
+        self.posted = posted
+        self.cause = cause
+        self.exit_code = cause.exit_code
 
 
 class StagedCredentialsError(BotError):

@@ -1,7 +1,9 @@
 """The bot's memory: ``posted.jsonl``, one JSON object per line per post.
 
 Each line holds the post's ``id`` (None when only X's refusal of a duplicate
-vouches for it), its ``text`` and ``posted_at`` (ISO 8601, UTC). A line is
+vouches for it), its ``text`` and ``posted_at`` (ISO 8601, UTC); a part of a
+thread also its ``reply_to`` (the id of the part before), and a post with
+media the files' paths as ``media``. A line is
 appended whole and flushed to disk before the bot says it posted. A damaged
 line (a hand edit, a crash half-way) is reported with its number and skipped:
 the rest of the memory still counts. The file is meant to be committed.
@@ -28,6 +30,8 @@ class Entry:
     id: str | None
     text: str
     posted_at: datetime
+    reply_to: str | None = None
+    media: tuple[str, ...] = ()
 
 
 def read_ledger(path: Path) -> tuple[list[Entry], list[str]]:
@@ -64,20 +68,30 @@ def parsed(line: str) -> Entry | None:
         return None
     if posted_at.year > 9000:  # no real post; the schedule could not count on
         return None
-    post_id = data.get("id")
-    return Entry(post_id if isinstance(post_id, str) else None, data["text"], posted_at)
+    post_id, reply_to, media = data.get("id"), data.get("reply_to"), data.get("media")
+    return Entry(
+        post_id if isinstance(post_id, str) else None,
+        data["text"],
+        posted_at,
+        reply_to if isinstance(reply_to, str) else None,
+        tuple(path for path in media if isinstance(path, str))
+        if isinstance(media, list)
+        else (),
+    )
 
 
 def append_entry(path: Path, entry: Entry) -> None:
     """Add ``entry`` as one whole line, on disk before this returns."""
-    line = json.dumps(
-        {
-            "id": entry.id,
-            "text": entry.text,
-            "posted_at": entry.posted_at.astimezone(timezone.utc).isoformat(),
-        },
-        ensure_ascii=False,
-    )
+    record: dict[str, object] = {
+        "id": entry.id,
+        "text": entry.text,
+        "posted_at": entry.posted_at.astimezone(timezone.utc).isoformat(),
+    }
+    if entry.reply_to:
+        record["reply_to"] = entry.reply_to
+    if entry.media:
+        record["media"] = list(entry.media)
+    line = json.dumps(record, ensure_ascii=False)
     with path.open("a+b") as file:
         file.seek(0, os.SEEK_END)
         if file.tell():  # after a line a crash cut short, start a new one

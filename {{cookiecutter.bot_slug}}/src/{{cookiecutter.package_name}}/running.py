@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from . import bot
 from .credentials import COMMAND, Settings, check_regular_file, project_root
-from .errors import ConfigError, DuplicatePostError, one_line
+from .errors import ConfigError, DuplicatePostError, ThreadIncompleteError, one_line
 from .ledger import LEDGER_FILE, Entry, append_entry, read_ledger
-from .posting import check_text, post
+from .posting import Part, Posted, post_thread
 from .posts_queue import QUEUE_FILE
 from .prices import price_line
 from .schedule import next_due
@@ -38,28 +38,112 @@ DUPLICATE = (
 )
 
 
-def run(settings: Settings, *, every: timedelta | None = None) -> str:
-    """Post the next post if one is due; return what happened, in one line."""
+def run(
+    settings: Settings,
+    *,
+    every: timedelta | None = None,
+    report: Callable[[str], None] = print,
+) -> None:
+    """Post the next post if one is due; ``report`` each line of what happened.
+
+    A thread is noted part by part as each is posted; a run after one that
+    stopped half-way posts the parts not noted yet, the first replying to
+    the last one noted.
+    """
     folder = project_root()
     every = bot.EVERY if every is None else every
     settings.credentials()  # missing ones fail here, before the lock and the ledger
     with posting_lock(folder) as locked:
         if not locked:
-            return ANOTHER_RUN
+            report(ANOTHER_RUN)
+            return
         posted_before = noted_posts(folder)
         due_at = when_due(posted_before, every)
         if due_at is not None:
-            return not_due(due_at, every)
-        text = bot.next_post({entry.text for entry in posted_before}, folder)
-        if text is None:
-            return f"{NOTHING_TO_POST}; nothing was sent."
+            report(not_due(due_at, every))
+            return
+        thread = next_thread(posted_before, folder)
+        start, reply_to = resume_point(thread, posted_before)
+        if start == len(thread):
+            report(f"{NOTHING_TO_POST}; nothing was sent.")
+            return
+
+        parts = thread[start:]
+        made: list[Posted] = []
+
+        def posted(post: Posted) -> None:
+            part = parts[len(made)]
+            replied_to = made[-1].id if made else reply_to
+            entry = Entry(post.id, part.text, now(), replied_to, paths_of(part, folder))
+            note(folder, entry, f"posted {post.id}")
+            made.append(post)
+            report(f"Posted {post.id}: {post.url}")
+
         try:
-            posted = post(text, settings=settings)
-        except DuplicatePostError:
-            note(folder, Entry(None, text, now()), "X already has it")
-            return DUPLICATE
-        note(folder, Entry(posted.id, text, now()), f"posted {posted.id}")
-        return f"Posted {posted.id}: {posted.url}"
+            post_thread(parts, reply_to=reply_to, settings=settings, on_posted=posted)
+        except (DuplicatePostError, ThreadIncompleteError) as error:
+            cause = error.cause if isinstance(error, ThreadIncompleteError) else error
+            if not isinstance(cause, DuplicatePostError):
+                raise
+            duplicate = parts[len(made)]
+            note(folder, Entry(None, duplicate.text, now()), "X already has it")
+            if len(made) + 1 < len(parts):
+                raise stuck(duplicate, thread) from None
+            report(DUPLICATE)
+
+
+def next_thread(posted_before: list[Entry], folder: Path) -> list[Part]:
+    """What ``bot.next_post`` returns, as the parts of a thread (one part,
+    unless it is a thread); none when it returns None."""
+    chosen = bot.next_post({entry.text for entry in posted_before}, folder)
+    if chosen is None:
+        return []
+    items = chosen if isinstance(chosen, list) else [chosen]
+    return [Part(item) if isinstance(item, str) else item for item in items]
+
+
+def resume_point(
+    thread: list[Part], posted_before: list[Entry]
+) -> tuple[int, str | None]:
+    """How many parts of a thread are noted already, and the id of the last
+    one, which the next part replies to. A single post is always posted (a
+    custom next_post may repeat one; X then refuses it as a duplicate)."""
+    if len(thread) < 2:
+        return 0, None
+    latest = {entry.text: entry for entry in posted_before}  # later lines win
+    reply_to = None
+    for index, part in enumerate(thread):
+        entry = latest.get(part.text)
+        if entry is None:
+            return index, reply_to
+        if entry.id is None and index + 1 < len(thread):
+            raise stuck(part, thread)
+        reply_to = entry.id
+    return len(thread), reply_to
+
+
+def stuck(part: Part, thread: list[Part]) -> ConfigError:
+    """A part of a thread is noted without an id: the next cannot reply to it."""
+    number = thread.index(part) + 1
+    return ConfigError(
+        f"part {number} of the thread starting {one_line(thread[0].text)[:40]!r} "
+        f"is in {LEDGER_FILE} without an id (X refused it as a duplicate, so a "
+        "run had posted it before noting it), and the next part must reply to "
+        f"it: find it on the bot's profile and put its id in that line of "
+        f"{LEDGER_FILE}, or take the thread out of {QUEUE_FILE}."
+    )
+
+
+def paths_of(part: Part, folder: Path) -> tuple[str, ...]:
+    """The part's media files, from the bot's folder where they are in it."""
+    paths = []
+    for media in part.media:
+        path = Path(media.path).absolute()
+        try:
+            paths.append(path.relative_to(folder).as_posix())
+        except ValueError:
+            paths.append(str(path))
+    return tuple(paths)
 
 
 def preview(settings: Settings, *, every: timedelta | None = None) -> list[str]:
@@ -69,16 +153,24 @@ def preview(settings: Settings, *, every: timedelta | None = None) -> list[str]:
     folder = project_root()
     every = bot.EVERY if every is None else every
     posted_before = noted_posts(folder)
-    text = bot.next_post({entry.text for entry in posted_before}, folder)
-    if text is None:
+    thread = next_thread(posted_before, folder)
+    start, _ = resume_point(thread, posted_before)
+    if start == len(thread):
         return [f"{NOTHING_TO_POST}."]
-    check_text(text)
+    parts = thread[start:]
+    post_thread(parts, settings=settings, dry_run=True)  # checks every part
     due_at = when_due(posted_before, every)
     return [
-        f"Would post: {one_line(text)}",
+        *(f"Would post: {described(part)}" for part in parts),
         "Due now." if due_at is None else not_due(due_at, every),
-        price_line(text),
+        price_line(parts),
     ]
+
+
+def described(part: Part) -> str:
+    """The part's text on one line, and its media by file name."""
+    names = ", ".join(Path(media.path).name for media in part.media)
+    return one_line(part.text) + (f" [with {names}]" if names else "")
 
 
 def noted_posts(folder: Path) -> list[Entry]:
@@ -110,11 +202,11 @@ def note(folder: Path, entry: Entry, what: str) -> None:
 def not_due(due_at: datetime, every: timedelta) -> str:
     return (
         f"Not due: the next post is due on {due_at:%Y-%m-%d at %H:%M} UTC "
-        f"(every {described(every)}); nothing was sent."
+        f"(every {in_words(every)}); nothing was sent."
     )
 
 
-def described(every: timedelta) -> str:
+def in_words(every: timedelta) -> str:
     """``1 day``, ``6 hours``, ``90 seconds``: the largest whole unit."""
     seconds = int(every.total_seconds())
     for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
