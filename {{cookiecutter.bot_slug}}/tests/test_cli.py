@@ -336,3 +336,4 @@ def test_help_runs_without_importing_tweepy_or_requests():
     assert "post" in out
     assert "tweepy" not in imported
     assert "requests" not in imported
+    assert "puremagic" not in imported  # loaded when a post has media

@@ -3,6 +3,7 @@ is sent, pictures go up in one request, GIFs and videos in chunks that X then
 processes, and alt text is set before the post."""
 
 import json
+import sys
 import time
 
 import pytest
@@ -135,9 +136,9 @@ def test_a_file_x_would_refuse_is_one_line_and_nothing_is_sent(
 @pytest.mark.parametrize(
     ("kinds", "got"),
     [
-        (["png"] * 5, "not 5 picture"),
+        (["png"] * 5, "not 5 pictures"),
         (["png", "mp4"], "not 1 picture, 1 video"),
-        (["gif", "gif"], "not 2 GIF"),
+        (["gif", "gif"], "not 2 GIFs"),
     ],
     ids=["five-pictures", "picture-and-video", "two-gifs"],
 )
@@ -334,6 +335,29 @@ def test_a_gif_goes_in_4_mib_chunks_and_waits_for_processing(
     assert is_signed_for_its_url(status, *secrets)  # the query is signed
     assert slept == [1, 2]  # check_after_secs of finalize, then of STATUS
     assert posted_json(x_api)["media"] == {"media_ids": [VIDEO_ID]}
+
+
+def test_a_terminal_sees_one_progress_line_while_media_goes_up(
+    capsys, credentials_in_env, x_api, slept, monkeypatch
+):
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    write_media("clip.mp4", "mp4")
+    x_api.post(INITIALIZE_URL, json=INITIALIZED)
+    x_api.post(APPEND_URL, json=APPENDED)
+    x_api.post(FINALIZE_URL, json=FINALIZED)
+    x_api.get(UPLOAD_URL, json=PROCESSING)
+    x_api.get(UPLOAD_URL, json=PROCESSED)
+    x_api.post(TWEETS_URL, json=CREATED, status=201)
+
+    exit_code, out, err = run_cli(capsys, "post", "A clip", "--media", "clip.mp4")
+
+    assert exit_code == 0
+    assert err.split("\r")[1:] == [
+        "Uploading clip.mp4: chunk 1",
+        "X is processing clip.mp4   ",  # as wide as the line before
+        "X is processing clip.mp4: 40%\n",
+    ]
+    assert out.startswith(f"Posted {POST_ID}")
 
 
 def test_processing_that_fails_says_why_and_posts_nothing(

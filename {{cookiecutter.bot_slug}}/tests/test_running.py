@@ -254,7 +254,9 @@ def test_a_thread_that_stopped_half_way_goes_on_where_it_stopped(
     x_api.post(TWEETS_URL, json=SERVICE_UNAVAILABLE, status=503)
     exit_code, _, err = run_cli(capsys, "run")
     assert exit_code == 1
-    assert "Not posted: parts 2-3" in err
+    assert "the thread stopped at part 2 of 3: X failed (503)" in err
+    assert "the next run posts the rest" in err
+    assert "--reply-to" not in err
     x_api.post(TWEETS_URL, json=created(IDS[1]), status=201)
     x_api.post(TWEETS_URL, json=created(IDS[2]), status=201)
 

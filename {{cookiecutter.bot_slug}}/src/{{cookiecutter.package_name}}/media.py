@@ -69,8 +69,8 @@ TAKEN = "X takes JPEG, PNG, WebP, BMP and TIFF pictures, GIFs, and MP4 or MOV vi
 class Media:
     """A file to attach to a post, and its alt text.
 
-    A relative ``path`` is taken from the current folder (or, for the starter
-    bot's posts.txt, from the bot's folder).
+    A relative ``path`` is taken from the current folder (in posts.txt,
+    from the file's folder).
     """
 
     path: str | os.PathLike[str]
@@ -88,16 +88,16 @@ class Attachment:
     size: int
 
 
-def check_media(
-    media: Sequence[Media], *, no_alt: bool = False, folder: Path | None = None
-) -> list[Attachment]:
+def check_media(media: Sequence[Media], *, no_alt: bool = False) -> list[Attachment]:
     """Check every file and the mix; MediaFileError for the first problem."""
-    attachments = [check_file(item, no_alt, folder) for item in media]
+    attachments = [check_file(item, no_alt) for item in media]
     kinds = [attachment.kind for attachment in attachments]
     chunked = [kind for kind in kinds if kind.chunked]
     if (chunked and len(kinds) > 1) or len(kinds) > MAX_PICTURES:
+        counts = {kind: kinds.count(kind) for kind in kinds}
         got = ", ".join(
-            f"{kinds.count(kind)} {kind.name}" for kind in dict.fromkeys(kinds)
+            f"{count} {kind.name}{'s' if count > 1 else ''}"
+            for kind, count in counts.items()
         )
         raise MediaFileError(
             f"a post takes up to {MAX_PICTURES} pictures, or 1 GIF, or 1 video, "
@@ -106,10 +106,8 @@ def check_media(
     return attachments
 
 
-def check_file(item: Media, no_alt: bool, folder: Path | None) -> Attachment:
+def check_file(item: Media, no_alt: bool) -> Attachment:
     path = Path(item.path)
-    if folder is not None and not path.is_absolute():
-        path = folder / path
     if not os.path.lexists(path):
         raise MediaFileError(f"{path} does not exist: check the path.")
     check_regular_file(path, "attach a picture or video file")

@@ -19,7 +19,13 @@ from pathlib import Path
 
 from . import bot
 from .credentials import COMMAND, Settings, check_regular_file, project_root
-from .errors import ConfigError, DuplicatePostError, ThreadIncompleteError, one_line
+from .errors import (
+    BotError,
+    ConfigError,
+    DuplicatePostError,
+    ThreadIncompleteError,
+    one_line,
+)
 from .ledger import LEDGER_FILE, Entry, append_entry, read_ledger
 from .posting import Part, Posted, post_thread
 from .posts_queue import QUEUE_FILE
@@ -81,15 +87,24 @@ def run(
 
         try:
             post_thread(parts, reply_to=reply_to, settings=settings, on_posted=posted)
-        except (DuplicatePostError, ThreadIncompleteError) as error:
+        except BotError as error:
             cause = error.cause if isinstance(error, ThreadIncompleteError) else error
-            if not isinstance(cause, DuplicatePostError):
+            if isinstance(cause, DuplicatePostError):
+                duplicate = parts[len(made)]
+                note(folder, Entry(None, duplicate.text, now()), "X already has it")
+                if len(made) + 1 < len(parts):
+                    raise stuck(duplicate, thread) from None
+                report(DUPLICATE)
+            elif isinstance(error, ThreadIncompleteError):
+                raise ThreadIncompleteError(
+                    f"the thread stopped at part {start + len(made) + 1} of "
+                    f"{len(thread)}: {cause} The parts before it are posted and "
+                    f"noted in {LEDGER_FILE}; the next run posts the rest.",
+                    error.posted,
+                    cause,
+                ) from None
+            else:
                 raise
-            duplicate = parts[len(made)]
-            note(folder, Entry(None, duplicate.text, now()), "X already has it")
-            if len(made) + 1 < len(parts):
-                raise stuck(duplicate, thread) from None
-            report(DUPLICATE)
 
 
 def next_thread(posted_before: list[Entry], folder: Path) -> list[Part]:
