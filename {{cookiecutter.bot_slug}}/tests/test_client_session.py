@@ -10,7 +10,7 @@ import time
 import pytest
 import responses
 from fake_x import ME, POST_ID, TWEETS_URL, USERS_ME_URL
-from helpers import assert_one_error_line, run_cli
+from helpers import assert_one_error_line, run_cli, write_media
 from requests_oauthlib import OAuth1
 
 from {{ cookiecutter.package_name }} import (
@@ -95,6 +95,18 @@ def test_an_answer_trickling_in_is_given_up_at_the_time_limit(
     assert f"did not answer within {DEADLINE} s" in err
     # Far less than the endless trickle, with slack for a busy CI machine.
     assert waited < DEADLINE + 5
+
+
+def test_an_upload_has_longer_to_send_its_bytes(capsys, slow_root, monkeypatch):
+    """A picture or a 4 MiB chunk over a slow line takes longer than a post."""
+    monkeypatch.setattr(client, "UPLOAD_TIMEOUT_SECONDS", 3 * DEADLINE)
+    slow_root(0)
+    write_media("cat.png", "png")
+
+    exit_code, _, err = run_cli(capsys, "post", "hi", "--media", "cat.png", "--no-alt")
+
+    assert exit_code == 1
+    assert f"did not answer within {3 * DEADLINE:g} s" in err
 
 
 def test_an_oauth_request_trickling_in_is_given_up_at_the_time_limit(slow_root):

@@ -207,19 +207,20 @@ def run_post(args: argparse.Namespace) -> int:
     finally:
         progress.end()
     if args.dry_run:
-        if len(thread) > 1:
-            checked = f"the thread's {len(thread)} posts, their media"
-        elif thread[0].media:
-            checked = "the post, its media"
-        else:
-            checked = "the text fits"
-        if thread[0].media or len(thread) > 1:
-            checked += " and the credentials are fine"
-        else:
-            checked += " and the credentials are set"
-        print(f"Dry run: {checked}; nothing was sent.")
+        print(f"Dry run: {dry_run_checked(thread)}; nothing was sent.")
         print(price_line(thread))
     return 0
+
+
+def dry_run_checked(thread: list[Part]) -> str:
+    if len(thread) > 1:
+        return (
+            f"the thread's {len(thread)} posts, their media and the credentials "
+            "are fine"
+        )
+    if thread[0].media:
+        return "the post, its media and the credentials are fine"
+    return "the text fits and the credentials are set"
 
 
 def thread_to_post(args: argparse.Namespace) -> list[Part]:

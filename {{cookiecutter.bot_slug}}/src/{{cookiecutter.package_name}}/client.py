@@ -1,8 +1,10 @@
 """The one place that talks to X, and that turns X's refusals into the bot's errors.
 
-tweepy makes the requests, through ``RootSession``. The HTTP libraries take
-0.15 s to load: they are imported where a request is made, not at the top,
-so that ``--help`` answers at once.
+tweepy makes the requests it knows (posts, users/me) through ``RootSession``;
+X's v2 media endpoints, which tweepy lacks, are signed here with
+requests-oauthlib and sent the same way. The HTTP libraries take 0.15 s to
+load: they are imported where a request is made, not at the top, so that
+``--help`` answers at once.
 
 Whatever a server answers is read as untrusted: a body of any shape is an
 error that says so, and its text is shown through ``one_line``.
@@ -41,6 +43,8 @@ if TYPE_CHECKING:
 # The longest the bot waits for one request, from sending it to the last
 # byte of the answer.
 TIMEOUT_SECONDS = 30
+# An upload carries up to 4 MiB: over a slow line, sending it takes longer.
+UPLOAD_TIMEOUT_SECONDS = 5 * 60
 # X's answers are a few kilobytes; a bigger one is not X (or is a bomb).
 MAX_ANSWER_BYTES = 1024 * 1024
 # When a post was sent but no answer says what became of it. Sending it again
@@ -116,6 +120,7 @@ class Client:
             "/2/media/upload",
             files={"media": ("media", data)},
             data={"media_category": "tweet_image"},
+            time_limit=UPLOAD_TIMEOUT_SECONDS,
         )
         return media_id_in(answer)
 
@@ -139,6 +144,7 @@ class Client:
             f"/2/media/upload/{media_id}/append",
             files={"media": ("media", chunk)},
             data={"segment_index": str(index)},
+            time_limit=UPLOAD_TIMEOUT_SECONDS,
         )
 
     def finalize_upload(self, media_id: str) -> Processing:
@@ -225,17 +231,26 @@ class RootSession:
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
 
-    def request(self, method: str, url: str, **kwargs: Any) -> Response:
-        """Send the request; X's whole answer, or an XError (also for a 3xx)."""
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        time_limit: float | None = None,
+        **kwargs: Any,
+    ) -> Response:
+        """Send the request within ``time_limit`` seconds (TIMEOUT_SECONDS
+        unless given); X's whole answer, or an XError (also for a 3xx)."""
         import requests
 
         if url.startswith(TWEEPY_ROOT + "/"):
             url = self.base_url + url[len(TWEEPY_ROOT) :]
+        seconds = TIMEOUT_SECONDS if time_limit is None else time_limit
         try:
-            answer = within_time_limit(lambda: fetch(method, url, **kwargs))
+            answer = within_time_limit(lambda: fetch(method, url, **kwargs), seconds)
         except TimeoutError:
             raise unanswered(
-                f"X did not answer within {TIMEOUT_SECONDS} s", method, url, sent=True
+                f"X did not answer within {seconds:g} s", method, url, sent=True
             ) from None
         except (requests.RequestException, ValueError) as error:
             # ValueError: urllib3 refusing a URL it cannot parse, before sending.
@@ -256,8 +271,8 @@ class RootSession:
         return answer
 
 
-def within_time_limit(send: Callable[[], Response]) -> Response:
-    """What ``send()`` returns, if it returns within TIMEOUT_SECONDS.
+def within_time_limit(send: Callable[[], Response], seconds: float) -> Response:
+    """What ``send()`` returns, if it returns within ``seconds``.
 
     requests' own timeout limits each wait for the next bytes, not the whole
     request: a server that sends a byte every few seconds would hold the bot
@@ -276,7 +291,7 @@ def within_time_limit(send: Callable[[], Response]) -> Response:
 
     sending = threading.Thread(target=send_and_keep, daemon=True)
     sending.start()
-    sending.join(TIMEOUT_SECONDS)
+    sending.join(seconds)
     if not outcome:
         raise TimeoutError
     if isinstance(outcome[0], Exception):
@@ -407,7 +422,7 @@ def media_id_in(answer: Response) -> str:
         answer, "id", "X's answer to the upload made no sense: try again"
     )
     if not (media_id.isascii() and media_id.isdigit()):
-        raise XError("X's answer to the upload made no sense: try again.")
+        raise XError("X's answer to the upload made no sense: try again")
     return media_id
 
 
