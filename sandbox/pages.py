@@ -1,11 +1,12 @@
-"""The few HTML pages a person sees: X's authorize screen, the PIN, the posts.
+"""The few HTML pages a person sees: X's authorize screen, the PIN, the posts
+with their pictures, videos and threads.
 
 Everything that came from a request or a post goes through ``escape()``.
 """
 
 from html import escape
 
-from sandbox.state import Post
+from sandbox.state import VIDEO, Post, PostMedia
 
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto;
@@ -15,8 +16,15 @@ button { background: #0f1419; color: white; border: 0; border-radius: 2rem;
          padding: 0.6rem 1.4rem; font-size: 1rem; cursor: pointer; }
 input { font-size: 1rem; padding: 0.4rem; }
 code#pin { font-size: 2.5rem; letter-spacing: 0.3rem; }
-.post { border-bottom: 1px solid #cfd9de; padding: 0.8rem 0; white-space: pre-wrap; }
+.post { border-bottom: 1px solid #cfd9de; padding: 0.8rem 0; }
+.post.current { background: #f7f9f9; }
+.text { white-space: pre-wrap; }
 .meta { color: #536471; font-size: 0.85rem; }
+figure { margin: 0.5rem 0; }
+figure img, figure video { max-width: 100%; border-radius: 0.8rem; }
+figcaption { color: #536471; font-size: 0.85rem; }
+.alt { background: #0f1419; color: white; border-radius: 0.2rem;
+       padding: 0 0.3rem; font-weight: bold; font-size: 0.75rem; }
 .error { color: #b00020; }
 """
 
@@ -46,14 +54,21 @@ Nothing here reaches X.</header>
 
 def home_page(posts: list[Post]) -> bytes:
     """Every post made through the sandbox, newest first, each linking to its page."""
-    items = "\n".join(_post_html(post) for post in reversed(posts))
+    by_id = {post.id: post for post in posts}
+    items = "\n".join(_post_html(post, by_id) for post in reversed(posts))
     if not posts:
         items = "<p>No posts yet.</p>"
     return _page("X sandbox: posts", f"<h1>Posts</h1>\n{items}", refresh_seconds=5)
 
 
-def post_page(post: Post) -> bytes:
-    body = f'{_post_html(post)}\n<p><a href="/">All posts</a></p>'
+def post_page(post: Post, thread: list[Post]) -> bytes:
+    """The post within its whole thread, oldest (the first post) first."""
+    by_id = {other.id: other for other in thread}
+    items = "\n".join(
+        _post_html(other, by_id, current=other.id == post.id) for other in thread
+    )
+    heading = "<h1>Thread</h1>\n" if len(thread) > 1 else ""
+    body = f'{heading}{items}\n<p><a href="/">All posts</a></p>'
     return _page(f"@{post.username} on the X sandbox", body)
 
 
@@ -65,12 +80,39 @@ sandbox last started (it keeps posts in memory only).</p>
     return _page("Post not found", body)
 
 
-def _post_html(post: Post) -> str:
+def _post_html(post: Post, by_id: dict[str, Post], current: bool = False) -> str:
+    """One post; ``by_id``: the posts it may reply to."""
+    media = "".join(_media_html(item) for item in post.media)
     return (
-        f'<div class="post"><div class="meta">@{escape(post.username)} &middot; '
+        f'<div class="post{" current" if current else ""}"><div class="meta">'
+        f"@{escape(post.username)} &middot; "
         f'<a href="/i/status/{escape(post.id)}">id {escape(post.id)}</a> &middot; '
-        f"{escape(post.created_at)}</div>{escape(post.text)}</div>"
+        f"{escape(post.created_at)}</div>{_replying_to_html(post, by_id)}"
+        f'<div class="text">{escape(post.text)}</div>{media}</div>'
     )
+
+
+def _replying_to_html(post: Post, by_id: dict[str, Post]) -> str:
+    if post.in_reply_to is None:
+        return ""
+    parent = by_id.get(post.in_reply_to)
+    what = f"@{escape(parent.username)}'s post" if parent else "a deleted post"
+    link = f'<a href="/i/status/{escape(post.in_reply_to)}">{what}</a>'
+    return f'<div class="meta">Replying to {link}</div>'
+
+
+def _media_html(item: PostMedia) -> str:
+    """A picture or GIF as an image, a video as a player; the alt text shown."""
+    source = f"/media/{escape(item.id)}"
+    alt = escape(item.alt_text or "")
+    if item.type == VIDEO:
+        shown = f'<video controls src="{source}" aria-label="{alt}"></video>'
+    else:
+        shown = f'<img src="{source}" alt="{alt}">'
+    caption = ""
+    if item.alt_text:
+        caption = f'<figcaption><span class="alt">ALT</span> {alt}</figcaption>'
+    return f"<figure>{shown}{caption}</figure>"
 
 
 def authorize_page(

@@ -4,22 +4,31 @@ Every handler takes the shared state and one ``Incoming`` request and returns a
 ``Reply``; ``server.py`` does the HTTP plumbing around them.
 """
 
-import ipaddress
-import json
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlencode
+from typing import Any
+from urllib.parse import urlencode
 
-from sandbox import length, oauth, pages, wire
-from sandbox.oauth import SignedRequest
+from sandbox import length, media, oauth, pages, wire
+from sandbox.incoming import (
+    Incoming,
+    caller_of,
+    check_signature,
+    could_not_authenticate,
+    injected_failure,
+    limit_headers,
+    refuse_writer,
+)
 from sandbox.state import (
+    DEFAULT_PROCESSING_FAILURE,
     DEFAULT_USERNAME,
     FAILURES,
-    AccessToken,
-    Quota,
+    Media,
     SandboxState,
+    User,
+    random_token,
 )
 from sandbox.wire import Reply
 
@@ -27,37 +36,7 @@ APP_NAME = "Sandbox App"
 HANDLE = re.compile(r"[A-Za-z0-9_]{1,15}")  # what X allows in a @handle
 DELETE_TWEET = re.compile(r"/2/tweets/(\d+)")
 STATUS_PAGE = re.compile(r"/i/status/(\d+)")  # the path of a post's x.com link
-DAY = 24 * 3600
-
-
-@dataclass(frozen=True)
-class Incoming:
-    method: str
-    path: str  # without the query
-    query: str
-    authorization: str | None
-    content_type: str
-    body: bytes
-    host: str  # the Host header: host[:port] as the client addressed it
-    client: str  # the client's IP address
-
-    @property
-    def from_loopback(self) -> bool:
-        return ipaddress.ip_address(self.client).is_loopback
-
-    def query_value(self, name: str, default: str = "") -> str:
-        return parse_qs(self.query).get(name, [default])[0]
-
-    def form_value(self, name: str, default: str = "") -> str:
-        return parse_qs(self.body.decode(errors="replace")).get(name, [default])[0]
-
-    def signed(self) -> SignedRequest | None:
-        form_body = ""
-        if self.content_type.startswith(wire.FORM):
-            form_body = self.body.decode(errors="replace")
-        return oauth.read_signed_request(
-            self.method, self.path, self.query, self.authorization, form_body
-        )
+TCO_CODE_LENGTH = 10  # https://t.co/<10 letters and digits>
 
 
 def handle(state: SandboxState, request: Incoming) -> Reply:
@@ -71,62 +50,16 @@ def handle(state: SandboxState, request: Incoming) -> Reply:
     match = DELETE_TWEET.fullmatch(request.path)
     if request.method == "DELETE" and match:
         return delete_tweet(state, request, match.group(1))
+    match = media.CHUNKED_PATH.fullmatch(request.path)
+    if request.method == "POST" and match:
+        return media.chunked(state, request, match.group(1), match.group(2))
     match = STATUS_PAGE.fullmatch(request.path)
     if request.method == "GET" and match:
         return status_page(state, match.group(1))
+    match = media.MEDIA_PATH.fullmatch(request.path)
+    if request.method == "GET" and match:
+        return media.media_file(state, match.group(1))
     return Reply(404, wire.PAGE_DOES_NOT_EXIST)
-
-
-# --- checking signatures ----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Check:
-    """The verdict on one signed request."""
-
-    genuine: bool  # right app and signature, signed just now, nonce never seen
-    root: str  # X's public root it is addressed to: for realm and problem types
-
-
-def _check(
-    state: SandboxState, request: Incoming, signed: SignedRequest, token_secret: str
-) -> Check:
-    root = None
-    if signed.consumer_key == state.consumer_key:
-        roots = oauth.accepted_roots(request.host, state.public_roots)
-        root = oauth.signed_root(signed, roots, state.consumer_secret, token_secret)
-    genuine = (
-        root is not None
-        and oauth.is_recent(signed.timestamp)
-        and state.use_nonce(signed.nonce)  # last: only a genuine request uses it up
-    )
-    return Check(genuine, oauth.public_root(root))
-
-
-@dataclass(frozen=True)
-class Caller:
-    """Who sent a /2/ request, as far as its signature shows."""
-
-    token: AccessToken | None  # None unless genuinely signed with a known token
-    root: str  # X's public root the request is addressed to
-    quota_key: str  # whose rate limits the request counts against
-
-
-def _caller(state: SandboxState, request: Incoming) -> Caller:
-    anonymous = Caller(None, oauth.X_ROOT, f"address:{request.client}")
-    signed = request.signed()
-    token = state.access_token(signed.token) if signed is not None else None
-    if signed is None or token is None:
-        return anonymous
-    check = _check(state, request, signed, token.secret)
-    if not check.genuine:
-        return Caller(None, check.root, anonymous.quota_key)
-    return Caller(token, check.root, token.user.id)
-
-
-def _could_not_authenticate(root: str) -> Reply:
-    header = wire.could_not_authenticate_header(root)
-    return Reply(401, wire.COULD_NOT_AUTHENTICATE, headers={"www-authenticate": header})
 
 
 # --- the OAuth 1.0a PIN flow ------------------------------------------------
@@ -135,10 +68,10 @@ def _could_not_authenticate(root: str) -> Reply:
 def request_token(state: SandboxState, request: Incoming) -> Reply:
     signed = request.signed()
     if signed is None:
-        return _could_not_authenticate(oauth.X_ROOT)
-    check = _check(state, request, signed, token_secret="")
+        return could_not_authenticate(oauth.X_ROOT)
+    check = check_signature(state, request, signed, token_secret="")
     if not check.genuine:
-        return _could_not_authenticate(check.root)
+        return could_not_authenticate(check.root)
     # The sandbox app approves no callback URL but "oob"; and X refuses even
     # "oob" when the app has no callback URL set in its settings.
     if signed.callback != "oob" or not state.callback_url_set:
@@ -187,13 +120,13 @@ def authorize_submit(state: SandboxState, request: Incoming) -> Reply:
 def access_token(state: SandboxState, request: Incoming) -> Reply:
     signed = request.signed()
     if signed is None or signed.consumer_key != state.consumer_key:
-        return _could_not_authenticate(oauth.X_ROOT)
+        return could_not_authenticate(oauth.X_ROOT)
     request_token = state.request_token(signed.token)
     if request_token is None:
         return Reply(401, wire.INVALID_REQUEST_TOKEN, wire.TEXT)
-    check = _check(state, request, signed, request_token.secret)
+    check = check_signature(state, request, signed, request_token.secret)
     if not check.genuine:
-        return _could_not_authenticate(check.root)
+        return could_not_authenticate(check.root)
     new_token = state.exchange_pin(signed.token, signed.verifier)
     if new_token is None:
         header = wire.invalid_verifier_header(check.root)
@@ -217,18 +150,10 @@ def access_token(state: SandboxState, request: Incoming) -> Reply:
 # --- the v2 API: every answer carries the rate-limit headers -----------------
 
 
-def _limit_headers(prefix: str, quota: Quota) -> dict[str, str]:
-    return {
-        f"{prefix}-limit": str(quota.limit),
-        f"{prefix}-remaining": str(quota.remaining),
-        f"{prefix}-reset": str(quota.reset),
-    }
-
-
 def users_me(state: SandboxState, request: Incoming) -> Reply:
-    caller = _caller(state, request)
+    caller = caller_of(state, request)
     quota = state.take_quota("users/me", caller.quota_key)
-    headers = _limit_headers("x-rate-limit", quota)
+    headers = limit_headers("x-rate-limit", quota)
     if caller.token is None:
         return Reply(401, wire.UNAUTHORIZED, headers=headers)
     if not quota.allowed:
@@ -239,109 +164,144 @@ def users_me(state: SandboxState, request: Incoming) -> Reply:
     return Reply(200, wire.compact_json(body), headers=headers)
 
 
-def _injected_failure(
-    state: SandboxState, kind: str, caller: Caller, quota: Quota
-) -> Reply:
-    """X's answer for each kind a test can ask for with fail_next_post."""
-    if kind == "rate-limit":
-        quota = Quota(quota.limit, 0, quota.reset, allowed=False)
-    headers = _limit_headers("x-rate-limit", quota)
-    if kind in ("user-24h", "app-24h"):
-        # A 24-hour cap is used up, with its own reset a day away, while the
-        # 15-minute window (x-rate-limit-*) still has room.
-        user_day = state.take_quota("post/user/24h", caller.quota_key, use=False)
-        app_day = state.take_quota("post/app/24h", state.consumer_key, use=False)
-        day_reset = int(time.time()) + DAY
-        if kind == "user-24h":
-            user_day = Quota(user_day.limit, 0, day_reset, allowed=False)
-        else:
-            app_day = Quota(app_day.limit, 0, day_reset, allowed=False)
-        headers.update(_limit_headers("x-user-limit-24hour", user_day))
-        headers.update(_limit_headers("x-app-limit-24hour", app_day))
-    root = caller.root
-    bodies = {
-        "text-too-long": wire.text_too_long(root),
-        "unauthorized": wire.UNAUTHORIZED,
-        "credits-depleted": wire.credits_depleted(root),
-        "duplicate": wire.DUPLICATE_CONTENT,
-        "client-not-enrolled": wire.client_not_enrolled(root),
-        "client-forbidden": wire.client_forbidden(root),
-        "rate-limit": wire.TOO_MANY_REQUESTS,
-        "user-24h": wire.TOO_MANY_REQUESTS,
-        "app-24h": wire.TOO_MANY_REQUESTS,
-        "unavailable": wire.SERVICE_UNAVAILABLE,
-    }
-    return Reply(FAILURES[kind], bodies[kind], headers=headers)
-
-
-def _text_of(body: bytes) -> str | None:
-    try:
-        payload = json.loads(body)
-    except ValueError:
-        return None
-    text = payload.get("text") if isinstance(payload, dict) else None
-    return text if isinstance(text, str) else None
-
-
-def _refuse_writer(
-    caller: Caller, quota: Quota, headers: dict[str, str]
-) -> Reply | None:
-    """X's answer to a write it refuses before looking at it: 401 without a
-    token, 403 for a read-only one, 429 past the 15-minute window; else None."""
-    if caller.token is None:
-        return Reply(401, wire.UNAUTHORIZED, headers=headers)
-    if caller.token.read_only:
-        return Reply(403, wire.no_write_permission(caller.root), headers=headers)
-    if not quota.allowed:
-        return Reply(429, wire.TOO_MANY_REQUESTS, headers=headers)
-    return None
-
-
 def create_tweet(state: SandboxState, request: Incoming) -> Reply:
-    caller = _caller(state, request)
+    caller = caller_of(state, request)
     quota = state.take_quota("post", caller.quota_key)
+    payload = request.json_object()
     failure = state.pop_failure()
     if failure is not None:
-        return _injected_failure(state, failure, caller, quota)
-    headers = _limit_headers("x-rate-limit", quota)
-    refused = _refuse_writer(caller, quota, headers)
+        media_ids = _media_ids_sent(payload)
+        return injected_failure(state, failure, caller, quota, media_ids)
+    headers = limit_headers("x-rate-limit", quota)
+    refused = refuse_writer(caller, quota, headers)
     if refused is not None:
         return refused
     token = caller.token
-    assert token is not None  # _refuse_writer answered 401 otherwise
+    assert token is not None  # refuse_writer answered 401 otherwise
 
     user_day = state.take_quota("post/user/24h", token.user.id)
     app_day = state.take_quota("post/app/24h", state.consumer_key)
-    headers.update(_limit_headers("x-user-limit-24hour", user_day))
-    headers.update(_limit_headers("x-app-limit-24hour", app_day))
+    headers.update(limit_headers("x-user-limit-24hour", user_day))
+    headers.update(limit_headers("x-app-limit-24hour", app_day))
     headers["x-access-level"] = token.access_level
     if not (user_day.allowed and app_day.allowed):
         return Reply(429, wire.TOO_MANY_REQUESTS, headers=headers)
 
-    text = _text_of(request.body)
-    if text is None:
-        message = 'The request body must be a JSON object with a "text" string.'
-        return Reply(400, wire.invalid_request(caller.root, message), headers=headers)
-    if not length.is_valid_post(text):
-        return Reply(400, wire.text_too_long(caller.root), headers=headers)
-    post = state.create_post(token.user, text)
+    new = _new_post(state, caller.root, token.user, payload, headers)
+    if isinstance(new, Reply):
+        return new
+    post = state.create_post(token.user, new.text, new.media, new.in_reply_to)
     if post is None:
         return Reply(403, wire.DUPLICATE_CONTENT, headers=headers)
 
-    body = {"data": {"edit_history_tweet_ids": [post.id], "id": post.id, "text": text}}
+    shown = _with_media_link(new.text) if new.media else new.text
+    body = {"data": {"edit_history_tweet_ids": [post.id], "id": post.id, "text": shown}}
     headers["location"] = f"{caller.root}/2/tweets/{post.id}"
     return Reply(201, wire.compact_json(body), headers=headers)
 
 
+@dataclass(frozen=True)
+class NewPost:
+    """What a POST /2/tweets asks for, once X would take it."""
+
+    text: str
+    media: list[Media]
+    in_reply_to: str | None
+
+
+def _new_post(
+    state: SandboxState,
+    root: str,
+    user: User,
+    payload: dict[str, Any] | str,
+    headers: dict[str, str],
+) -> NewPost | Reply:
+    """The post the body asks for, or X's refusal of it (but a duplicate)."""
+
+    def invalid(body: bytes) -> Reply:
+        return Reply(400, body, headers=headers)
+
+    if isinstance(payload, str):
+        return invalid(wire.invalid_request(root, payload))
+    # With media attached the text may be empty, or left out as tweepy does.
+    text = payload.get("text", "" if "media" in payload else None)
+    if not isinstance(text, str):
+        message = 'The request body must be a JSON object with a "text" string.'
+        return invalid(wire.invalid_request(root, message))
+    attached: list[Media] = []
+    if "media" in payload:
+        attached = _attached_media(state, user, payload["media"]) or []
+        if not attached:
+            return invalid(wire.media_ids_invalid(root, _media_ids_sent(payload)))
+    if (text or not attached) and not length.is_valid_post(text):
+        return invalid(wire.text_too_long(root))
+    reply_to = None
+    if "reply" in payload:
+        reply_to = _reply_target(payload["reply"])
+        if reply_to is None:
+            message = "reply.in_reply_to_tweet_id must be the id of a post."  # inferred
+            return invalid(wire.invalid_request(root, message))
+        refused = _refuse_reply(state, user, reply_to, headers)
+        if refused is not None:
+            return refused
+    return NewPost(text, attached, reply_to)
+
+
+def _media_ids_sent(payload: dict[str, Any] | str) -> list[str]:
+    """The media ids a post named, as strings, for X's answer refusing them."""
+    attached = payload.get("media") if isinstance(payload, dict) else None
+    ids = attached.get("media_ids") if isinstance(attached, dict) else None
+    return [str(media_id) for media_id in ids] if isinstance(ids, list) else []
+
+
+def _attached_media(
+    state: SandboxState, user: User, attached: Any
+) -> list[Media] | None:
+    """The uploads ``{"media_ids": [...]}`` names; None unless X would take them."""
+    ids = attached.get("media_ids") if isinstance(attached, dict) else None
+    if not isinstance(ids, list):
+        return None
+    if not all(isinstance(media_id, str) for media_id in ids):
+        return None  # also what could not be looked up: [{...}]
+    return state.media_for_post(user, ids)
+
+
+def _with_media_link(text: str) -> str:
+    """The text as X answers it for a post with media: a t.co link appended."""
+    link = f"https://t.co/{random_token(TCO_CODE_LENGTH)}"
+    return f"{text} {link}" if text else link
+
+
+def _reply_target(reply: Any) -> str | None:
+    """The id in ``{"in_reply_to_tweet_id": "<id>"}``; None if there is none."""
+    target = reply.get("in_reply_to_tweet_id") if isinstance(reply, dict) else None
+    return target if isinstance(target, str) and target.isdigit() else None
+
+
+def _refuse_reply(
+    state: SandboxState, user: User, target_id: str, headers: dict[str, str]
+) -> Reply | None:
+    """X's 403 to a reply it does not allow; None if it does."""
+    target = state.find_post(target_id)
+    if target is None:
+        return Reply(403, wire.REPLY_TO_INVISIBLE, headers=headers)
+    # X's "summoned replies" rule (2026): another account's post only if its
+    # author mentioned the replier. Replies to one's own posts (threads) pass.
+    own = target.username.lower() == user.username.lower()
+    if own or target.mentions(user.username) or not state.summoned_replies_only:
+        return None
+    return Reply(403, wire.REPLY_NOT_SUMMONED, headers=headers)
+
+
 def delete_tweet(state: SandboxState, request: Incoming, tweet_id: str) -> Reply:
-    caller = _caller(state, request)
+    caller = caller_of(state, request)
     quota = state.take_quota("delete", caller.quota_key)
-    headers = _limit_headers("x-rate-limit", quota)
-    refused = _refuse_writer(caller, quota, headers)
+    headers = limit_headers("x-rate-limit", quota)
+    refused = refuse_writer(caller, quota, headers)
     if refused is not None:
         return refused
     token = caller.token
-    assert token is not None  # _refuse_writer answered 401 otherwise
+    assert token is not None  # refuse_writer answered 401 otherwise
     post = state.find_post(tweet_id)
     if post is None:
         body = wire.tweet_not_found(caller.root, tweet_id)
@@ -365,15 +325,19 @@ def status_page(state: SandboxState, post_id: str) -> Reply:
     post = state.find_post(post_id)
     if post is None:
         return Reply(404, pages.missing_post_page(post_id), wire.HTML)
-    return Reply(200, pages.post_page(post), wire.HTML)
+    return Reply(200, pages.post_page(post, state.thread(post_id)), wire.HTML)
 
 
 def control_state(state: SandboxState, request: Incoming) -> Reply:
+    now = time.time()
     body = {
         "posts": [post.as_dict() for post in state.posts()],
+        "media": [upload.as_dict(now) for upload in state.media()],
         "requests": [list(entry) for entry in state.requests()],
         "read_only": state.read_only,
         "callback_url_set": state.callback_url_set,
+        "summoned_replies_only": state.summoned_replies_only,
+        "processing_seconds": state.processing_seconds,
     }
     return Reply(200, wire.compact_json(body))
 
@@ -388,6 +352,34 @@ def control_fail_next_post(state: SandboxState, request: Incoming) -> Reply:
     except ValueError as error:
         return Reply(400, wire.compact_json({"error": str(error)}))
     answer = {"fail_next_post": FAILURES[kind], "kind": kind}
+    return Reply(200, wire.compact_json(answer))
+
+
+def control_fail_next_upload(state: SandboxState, request: Incoming) -> Reply:
+    """``?status=429``: the next media request fails like that."""
+    status = request.query_value("status")
+    try:
+        kind = state.fail_next_upload(int(status) if status.isdigit() else 0)
+    except ValueError as error:
+        return Reply(400, wire.compact_json({"error": str(error)}))
+    answer = {"fail_next_upload": int(status), "kind": kind}
+    return Reply(200, wire.compact_json(answer))
+
+
+def control_fail_next_processing(state: SandboxState, request: Incoming) -> Reply:
+    """``?message=...``, X's message for the failure (a default if left out)."""
+    message = request.query_value("message") or DEFAULT_PROCESSING_FAILURE
+    state.fail_next_processing(message)
+    return Reply(200, wire.compact_json({"fail_next_processing": message}))
+
+
+def control_processing_seconds(state: SandboxState, request: Incoming) -> Reply:
+    """``?seconds=0.2``: how long each upload finalized from now on processes."""
+    try:
+        state.processing_seconds = float(request.query_value("seconds", "nan"))
+    except ValueError as error:
+        return Reply(400, wire.compact_json({"error": str(error)}))
+    answer = {"processing_seconds": state.processing_seconds}
     return Reply(200, wire.compact_json(answer))
 
 
@@ -406,6 +398,12 @@ def control_callback_url_set(state: SandboxState, request: Incoming) -> Reply:
     return Reply(200, wire.compact_json(answer))
 
 
+def control_summoned_replies_only(state: SandboxState, request: Incoming) -> Reply:
+    state.summoned_replies_only = _switch_on(request)
+    answer = {"summoned_replies_only": state.summoned_replies_only}
+    return Reply(200, wire.compact_json(answer))
+
+
 Route = Callable[[SandboxState, Incoming], Reply]
 ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/"): home,
@@ -415,8 +413,16 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/oauth/access_token"): access_token,
     ("GET", "/2/users/me"): users_me,
     ("POST", "/2/tweets"): create_tweet,
+    ("POST", "/2/media/upload"): media.upload,
+    ("GET", "/2/media/upload"): media.status,
+    ("POST", "/2/media/upload/initialize"): media.initialize,
+    ("POST", "/2/media/metadata"): media.metadata,
     ("GET", "/_sandbox/state"): control_state,
     ("POST", "/_sandbox/fail-next-post"): control_fail_next_post,
+    ("POST", "/_sandbox/fail-next-upload"): control_fail_next_upload,
+    ("POST", "/_sandbox/fail-next-processing"): control_fail_next_processing,
+    ("POST", "/_sandbox/processing-seconds"): control_processing_seconds,
     ("POST", "/_sandbox/read-only"): control_read_only,
     ("POST", "/_sandbox/callback-url-set"): control_callback_url_set,
+    ("POST", "/_sandbox/summoned-replies-only"): control_summoned_replies_only,
 }

@@ -1,13 +1,16 @@
 """The HTTP server, and the ``Sandbox`` object for tests and ``python -m sandbox``."""
 
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
+from typing import Any
 from urllib.parse import urlsplit
 
 from sandbox import wire
-from sandbox.routes import Incoming, handle
-from sandbox.state import DEFAULT_USERNAME, SandboxState
+from sandbox.incoming import Incoming
+from sandbox.routes import handle
+from sandbox.state import DEFAULT_PROCESSING_FAILURE, DEFAULT_USERNAME, SandboxState
 
 DEFAULT_CONSUMER_KEY = "sandbox-api-key"
 DEFAULT_CONSUMER_SECRET = "sandbox-api-secret-NOT-A-REAL-SECRET"
@@ -85,6 +88,9 @@ class Sandbox:
     signing). ``public_roots=False`` accepts only the URL as requested, to prove
     that a client signs for the exact URL it sends to.
 
+    A chunked upload (GIF, video) is processed for ``processing_seconds``
+    after it is finalized.
+
     >>> with Sandbox() as sandbox:
     ...     sandbox.base_url  # doctest: +SKIP
     'http://127.0.0.1:50123'
@@ -99,13 +105,16 @@ class Sandbox:
         consumer_secret: str = DEFAULT_CONSUMER_SECRET,
         log_requests: bool = False,
         public_roots: bool = True,
+        processing_seconds: float = 1.0,
     ) -> None:
         self.host = host
         self.port = port  # 0 picks a free port when started
         self.consumer_key = consumer_key
         self.consumer_secret = consumer_secret
         self.log_requests = log_requests
-        self._state = SandboxState(consumer_key, consumer_secret, public_roots)
+        self._state = SandboxState(
+            consumer_key, consumer_secret, public_roots, processing_seconds
+        )
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -179,9 +188,49 @@ class Sandbox:
         self._state.callback_url_set = value
 
     @property
-    def posts(self) -> list[dict[str, str]]:
-        """Posts made so far, oldest first: {id, text, username, created_at}."""
+    def summoned_replies_only(self) -> bool:
+        """X's 2026 rule: a reply to another account's post only if that post
+        mentions the replier (replies to one's own posts always pass)."""
+        return self._state.summoned_replies_only
+
+    @summoned_replies_only.setter
+    def summoned_replies_only(self, value: bool) -> None:
+        self._state.summoned_replies_only = value
+
+    @property
+    def processing_seconds(self) -> float:
+        """How long an upload finalized from now on stays ``in_progress``."""
+        return self._state.processing_seconds
+
+    @processing_seconds.setter
+    def processing_seconds(self, value: float) -> None:
+        self._state.processing_seconds = value
+
+    @property
+    def media_expiry_seconds(self) -> float:
+        """How long an upload made from now on may be posted (X: 86400)."""
+        return self._state.media_expiry_seconds
+
+    @media_expiry_seconds.setter
+    def media_expiry_seconds(self, value: float) -> None:
+        self._state.media_expiry_seconds = value
+
+    @property
+    def posts(self) -> list[dict[str, Any]]:
+        """Posts made so far, oldest first: {id, text, username, created_at,
+        media: [{id, type, alt_text}], in_reply_to}. ``text`` is as sent,
+        without the t.co link X adds for media; ``type`` is "photo",
+        "animated_gif" or "video"; ``in_reply_to`` a post id or None."""
         return [post.as_dict() for post in self._state.posts()]
+
+    @property
+    def media(self) -> list[dict[str, Any]]:
+        """Uploads so far, oldest first: {id, type, size, state, alt_text,
+        username}; ``state`` is "uploading" until a chunked upload is
+        finalized, then "in_progress", "succeeded" or "failed" (images:
+        "succeeded" at once)."""
+        now = time.time()
+        return [media.as_dict(now) for media in self._state.media()]
 
     @property
     def requests(self) -> list[tuple[str, str]]:
@@ -204,11 +253,33 @@ class Sandbox:
         - ``"client-not-enrolled"``, ``"client-forbidden"``: 403 with that
           problem type (the app is on no usable package or project).
 
+        - ``"media-ids-invalid"``: 400 "Your media IDs are invalid.", which X
+          answers for a few seconds after it processed the media.
+
         Also ``"text-too-long"``, ``"unauthorized"``, ``"credits-depleted"``,
         ``"duplicate"``, ``"rate-limit"``, ``"unavailable"``: what the bare
         statuses give. Calls queue up; ValueError for anything else.
         """
         self._state.fail_next_post(status, kind)
+
+    def fail_next_upload(self, status: int) -> None:
+        """Make the next media request (upload, initialize, append, finalize,
+        STATUS or metadata) fail like X does: 401, 402 (credits depleted), 429
+        (with its reset headers) or 503. Calls queue up; ValueError otherwise."""
+        self._state.fail_next_upload(status)
+
+    def fail_next_processing(self, message: str = DEFAULT_PROCESSING_FAILURE) -> None:
+        """Make the next upload finalized end in state ``failed`` with this
+        message (``InvalidMedia``), once its processing time is over."""
+        self._state.fail_next_processing(message)
+
+    def post_as(self, username: str, text: str) -> str:
+        """Make a post as another account, without a request (someone the bot
+        may reply to); returns its id. ValueError for a duplicate."""
+        post = self._state.create_post(self._state.user(username), text)
+        if post is None:
+            raise ValueError(f"@{username} already posted {text!r}")
+        return post.id
 
     def authorize(self, oauth_token: str, username: str = DEFAULT_USERNAME) -> str:
         """Do what clicking "Authorize app" does; returns the PIN."""

@@ -67,6 +67,28 @@ SERVICE_UNAVAILABLE = (  # inferred
     b'{"title":"Service Unavailable","detail":"Service Unavailable",'
     b'"type":"about:blank","status":503}'
 )
+PAYLOAD_TOO_LARGE = (  # inferred: X's 413 to a 5 MiB chunk was recorded, not its body
+    b'{"title":"Payload Too Large","detail":"Payload Too Large",'
+    b'"type":"about:blank","status":413}'
+)
+INTERNAL_SERVER_ERROR = (  # inferred: X's 500 to metadata without its wrapper
+    b'{"title":"Internal Server Error","detail":"Internal Server Error",'
+    b'"type":"about:blank","status":500}'
+)
+REPLY_TO_INVISIBLE = (
+    b'{"detail":"You attempted to reply to a Tweet that is deleted or not '
+    b'visible to you.","type":"about:blank","title":"Forbidden","status":403}'
+)
+REPLY_NOT_SUMMONED = (  # X's "summoned replies" rule for self-serve apps (2026)
+    b'{"detail":"Reply to this conversation is not allowed because you have not '
+    b"been mentioned or otherwise engaged by the author of the post you are "
+    b'replying to.","type":"about:blank","title":"Forbidden","status":403}'
+)
+# Messages inside the invalid-request envelope below, recorded.
+NOT_JSON_MESSAGE = "Requests with bodies must have content-type of application/json."
+INVALID_JSON_MESSAGE = "Request body is not valid JSON."
+SEGMENTS_DO_NOT_ADD_UP = "Segments do not add up to provided total file size."
+MEDIA_NOT_FOUND = "BadRequest: Not found"  # media STATUS: unknown id, or an image
 TEXT_TOO_LONG_MESSAGE = (
     "Your Tweet text is too long. For more information on how Twitter "
     "determines text length see https://github.com/twitter/twitter-text."
@@ -129,10 +151,30 @@ def client_forbidden(root: str) -> bytes:
 
 
 def invalid_request(root: str, message: str) -> bytes:
-    """X's 400 envelope (inferred) around one error message."""
+    """X's 400 envelope around one error message (recorded around
+    MEDIA_NOT_FOUND; the other messages in it are inferred unless marked)."""
     return compact_json(
         {
             "errors": [{"message": message}],
+            "title": "Invalid Request",
+            "detail": "One or more parameters to your request was invalid.",
+            "type": f"{root}/2/problems/invalid-request",
+        }
+    )
+
+
+def media_ids_invalid(root: str, media_ids: list[str]) -> bytes:
+    """400 to a post whose media ids are unknown, expired, unprocessed, another
+    account's or a forbidden mix (recorded, with one id; which ids X lists
+    when several are sent is inferred: all of them)."""
+    return compact_json(
+        {
+            "errors": [
+                {
+                    "parameters": {"media.media_ids": media_ids},
+                    "message": "Your media IDs are invalid.",
+                }
+            ],
             "title": "Invalid Request",
             "detail": "One or more parameters to your request was invalid.",
             "type": f"{root}/2/problems/invalid-request",
