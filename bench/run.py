@@ -66,6 +66,14 @@ class Row:
     ok: bool
 
 
+# A real 1×1 PNG, for the picture post.
+PIXEL_PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02"
+    b"\x00\x00\x00\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\xdf\xc3\x00\x00\x04\x19"
+    b"\x01\x8c\xefA\xbc#\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
 def timed(command: list[str], env: dict[str, str], cwd: Path) -> float:
     start = time.perf_counter()
     subprocess.run(command, env=env, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
@@ -197,12 +205,24 @@ def main(argv: list[str] | None = None) -> int:
                       [*cookiecutter, "--accept-hooks", "no"],
                       1.3, rounds, env, run_dir),
         ]  # fmt: skip
+        (run_dir / "pixel.png").write_bytes(PIXEL_PNG)
+        picture = [bot, "post", "a picture", "--media", "pixel.png", "--alt", "A dot"]
+        thread = [bot, "post", "thread, 1", "thread, 2", "thread, 3"]
         counts = {
             "post": count_requests(sandbox, [bot, "post", "counted"], env, run_dir),
+            "post with a picture": count_requests(sandbox, picture, env, run_dir),
+            "3-part thread": count_requests(sandbox, thread, env, run_dir),
             "whoami": count_requests(sandbox, [bot, "whoami"], env, run_dir),
             "auth": count_auth_requests(sandbox, Path(bot), env, run_dir),
         }
-        expected = {"post": 1, "whoami": 1, "auth": 3}
+        # A picture: upload, alt text, post. A thread: one post per part.
+        expected = {
+            "post": 1,
+            "post with a picture": 3,
+            "3-part thread": 3,
+            "whoami": 1,
+            "auth": 3,
+        }
         rows.append(
             Row(
                 "HTTP requests per command",
