@@ -24,7 +24,7 @@ from fake_x import (
     UPLOADED,
     created,
 )
-from helpers import run_cli, write_media
+from helpers import assert_one_error_line, run_cli, write_media
 
 from {{ cookiecutter.package_name }} import (
     cli,
@@ -333,6 +333,20 @@ def test_dry_run_of_a_queued_thread_with_a_picture(
         "Due now.",
         "X charges $0.035 (1 alt text) for these 2 posts (X's prices as of 2026-04-20).",
     ]
+    assert len(x_api.calls) == 0
+
+
+@pytest.mark.parametrize("chosen", [42, ("a", "b"), ["a", 7], b"bytes"])
+def test_a_next_post_that_returns_no_post_is_one_line(
+    capsys, queue, credentials_in_env, x_api, monkeypatch, chosen
+):
+    monkeypatch.setattr(running.bot, "next_post", lambda posted, folder: chosen)
+
+    exit_code, _, err = run_cli(capsys, "run")
+
+    assert exit_code == 2
+    assert_one_error_line(err)
+    assert "next_post in bot.py returned" in err
     assert len(x_api.calls) == 0
 
 

@@ -93,7 +93,7 @@ def run(
                 duplicate = parts[len(made)]
                 note(folder, Entry(None, duplicate.text, now()), "X already has it")
                 if len(made) + 1 < len(parts):
-                    raise stuck(duplicate, thread) from None
+                    raise stuck(start + len(made) + 1, thread) from None
                 report(DUPLICATE)
             elif isinstance(error, ThreadIncompleteError):
                 raise ThreadIncompleteError(
@@ -114,6 +114,11 @@ def next_thread(posted_before: list[Entry], folder: Path) -> list[Part]:
     if chosen is None:
         return []
     items = chosen if isinstance(chosen, list) else [chosen]
+    if not all(isinstance(item, (str, Part)) for item in items):
+        raise ConfigError(
+            f"next_post in bot.py returned {type(chosen).__name__}: return a "
+            "text, a Part, a list of them (a thread), or None."
+        )
     return [Part(item) if isinstance(item, str) else item for item in items]
 
 
@@ -132,14 +137,14 @@ def resume_point(
         if entry is None:
             return index, reply_to
         if entry.id is None and index + 1 < len(thread):
-            raise stuck(part, thread)
+            raise stuck(index + 1, thread)
         reply_to = entry.id
     return len(thread), reply_to
 
 
-def stuck(part: Part, thread: list[Part]) -> ConfigError:
-    """A part of a thread is noted without an id: the next cannot reply to it."""
-    number = thread.index(part) + 1
+def stuck(number: int, thread: list[Part]) -> ConfigError:
+    """Part ``number`` of a thread is noted without an id: the next part
+    cannot reply to it."""
     return ConfigError(
         f"part {number} of the thread starting {one_line(thread[0].text)[:40]!r} "
         f"is in {LEDGER_FILE} without an id (X refused it as a duplicate, so a "
