@@ -71,13 +71,15 @@ def modules_imported_by(*python_args):
 
 
 # The first bytes of each kind of file X takes (enough for its kind to show),
-# and of one it does not take (HEIF, an iPhone's photo format).
+# and of two it does not take (HEIF, an iPhone's photo format, and AVIF,
+# which starts as an MP4 video does).
 FILE_STARTS = {
     "png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01",
     "jpeg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00",
     "gif": b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04",
     "mp4": b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom\x00\x00\x00\x08free",
     "heic": b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic\x00\x00\x00\x08free",
+    "avif": b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00mif1miafMA1B\x00\x00\x00\x08free",
 }
 
 

@@ -3,6 +3,7 @@ is sent, pictures go up in one request, GIFs and videos in chunks that X then
 processes, and alt text is set before the post."""
 
 import json
+import os
 import sys
 import time
 
@@ -36,7 +37,10 @@ from helpers import assert_one_error_line, run_cli, write_media
 from {{ cookiecutter.package_name }} import (
     Media,
     MediaFileError,
+    Part,
+    ThreadIncompleteError,
     post,
+    post_thread,
 )
 
 MiB = 1024 * 1024
@@ -95,6 +99,7 @@ def test_a_picture_without_alt_text_is_refused_unless_no_alt(
         ({"cat.png": ("png", 0)}, "cat.png is empty"),
         ({"notes.jpg": "text"}, "notes.jpg is of no kind the bot knows"),
         ({"iphone.jpg": "heic"}, "iphone.jpg is of type image/heif"),
+        ({"photo.png": "avif"}, "photo.png is of type image/avif"),
         (
             {"big.png": ("png", 5 * MiB + 1)},
             "big.png is 5.1 MB, and X takes a picture of at most 5 MB",
@@ -108,6 +113,7 @@ def test_a_picture_without_alt_text_is_refused_unless_no_alt(
         "empty",
         "not-media",
         "heif",
+        "avif",
         "big-picture",
         "big-gif",
         "big-video",
@@ -374,7 +380,7 @@ def test_processing_that_fails_says_why_and_posts_nothing(
     assert exit_code == 1
     assert_one_error_line(err)
     assert "X could not process clip.mp4: Unsupported video format" in err
-    assert "nothing was posted" in err
+    assert "the post was not sent" in err
     assert ("POST", TWEETS_URL) not in requests_sent(x_api)
 
 
@@ -412,6 +418,8 @@ def processing_without_end():
         ({"state": "pending", "check_after_secs": 0}, 1),
         ({"state": "pending", "check_after_secs": 86400}, 60),
         ({"state": "pending", "check_after_secs": "soon"}, 1),
+        ({"state": "pending", "check_after_secs": 10**400}, 60),
+        ({"state": "pending", "check_after_secs": -5}, 1),
         ({"state": 7, "check_after_secs": 2}, 2),
     ],
     ids=[
@@ -420,6 +428,8 @@ def processing_without_end():
         "zero",
         "a-day",
         "not-a-number",
+        "huge",
+        "negative",
         "state-not-text",
     ],
 )
@@ -547,3 +557,70 @@ def test_dry_run_with_pictures_checks_them_and_prices_the_alt_texts(
     assert "Dry run: the post, its media and the credentials are fine" in out
     assert "X charges $0.025 (2 alt texts) for this post" in out
     assert len(x_api.calls) == 0
+
+
+@pytest.mark.parametrize(
+    ("alt", "said"),
+    [
+        ("A cat\x1b[2J", "holds a control character"),
+        ("A cat\uffff", "holds a control character or one X refuses"),
+        ("e\u0301" * 600, None),  # 600 characters once composed, as X counts
+    ],
+    ids=["escape", "noncharacter", "combining-marks"],
+)
+def test_alt_text_is_plain_text_counted_as_x_counts(
+    capsys, credentials_in_env, x_api, alt, said
+):
+    write_media("cat.png", "png")
+
+    exit_code, _, err = run_cli(
+        capsys, "post", "--dry-run", "Look", "--media", "cat.png", "--alt", alt
+    )
+
+    assert exit_code == (2 if said else 0), err
+    if said:
+        assert said in err
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["grown", "shrunk", "replaced", "a-fifo"],
+)
+def test_a_file_that_changes_after_the_check_is_not_uploaded(
+    credentials_in_env, x_api, change
+):
+    """Between the check and the upload of part 2, part 1 is posted."""
+    path = write_media("dance.gif", "gif", 2000)
+    x_api.post(TWEETS_URL, json=CREATED, status=201)
+
+    def change_the_file(posted):
+        path.unlink()
+        if change == "grown":
+            write_media(path, "gif", 200 * MiB)
+        elif change == "shrunk":
+            write_media(path, "gif", 1000)
+        elif change == "replaced":
+            write_media(path, "gif", 2000)
+        else:
+            os.mkfifo(path)
+
+    with pytest.raises(ThreadIncompleteError) as caught:
+        post_thread(
+            ["one", Part("two", [Media(path, "A cat dancing")])],
+            on_posted=change_the_file,
+        )
+
+    assert "dance.gif changed after it was checked" in str(caught.value)
+    assert requests_sent(x_api) == [("POST", TWEETS_URL)]
+
+
+def test_a_post_id_that_is_not_digits_may_have_been_made(
+    capsys, credentials_in_env, x_api
+):
+    x_api.post(TWEETS_URL, json={"data": {"id": "$(touch /tmp/pwned)"}}, status=201)
+
+    exit_code, out, err = run_cli(capsys, "post", "hi")
+
+    assert exit_code == 1
+    assert "pwned" not in out + err
+    assert "may have been made" in err

@@ -27,6 +27,8 @@ from fake_x import (
 from helpers import assert_one_error_line, run_cli, write_media
 
 from {{ cookiecutter.package_name }} import (
+    Media,
+    Part,
     cli,
     running,
 )
@@ -260,7 +262,7 @@ def test_a_thread_that_stopped_half_way_goes_on_where_it_stopped(
     x_api.post(TWEETS_URL, json=created(IDS[1]), status=201)
     x_api.post(TWEETS_URL, json=created(IDS[2]), status=201)
 
-    exit_code, out, err = run_cli(capsys, "run", "--every", "0")
+    exit_code, out, err = run_cli(capsys, "run")  # not due, but half a thread is on X
 
     assert (exit_code, err) == (0, "")
     sent = [json.loads(call.request.body) for call in x_api.calls[2:]]
@@ -268,11 +270,11 @@ def test_a_thread_that_stopped_half_way_goes_on_where_it_stopped(
         {"text": "two", "reply": {"in_reply_to_tweet_id": IDS[0]}},
         {"text": "three", "reply": {"in_reply_to_tweet_id": IDS[1]}},
     ]
-    assert [line["text"] for line in ledger_lines(tmp_path)] == [
-        "A thread:",
-        "two",
-        "three",
-    ]
+    noted = ledger_lines(tmp_path)
+    assert [line["text"] for line in noted] == ["A thread:", "two", "three"]
+    assert [(line["part"], line["parts"]) for line in noted] == [(1, 3), (2, 3), (3, 3)]
+    exit_code, out, _ = run_cli(capsys, "run")  # the thread is whole: not due
+    assert out.startswith("Not due")
 
 
 def test_a_thread_part_x_already_has_stops_the_thread_and_says_how_to_mend_it(
@@ -348,6 +350,85 @@ def test_a_next_post_that_returns_no_post_is_one_line(
     assert_one_error_line(err)
     assert "next_post in bot.py returned" in err
     assert len(x_api.calls) == 0
+
+
+def test_a_thread_repeating_an_earlier_post_is_refused_before_anything_is_sent(
+    capsys, tmp_path, credentials_in_env, x_api
+):
+    """Else X would refuse that part as a duplicate, half-way through."""
+    (tmp_path / "posts.txt").write_text(
+        "two\n\nA thread:\n---\ntwo\n---\nthree\n", encoding="utf-8"
+    )
+    x_accepts(x_api)
+    run_cli(capsys, "run")
+
+    exit_code, _, err = run_cli(capsys, "run", "--every", "0")
+
+    assert exit_code == 2
+    assert_one_error_line(err)
+    assert "part 2 of the thread starting 'A thread:' repeats a post" in err
+    assert len(x_api.calls) == 1
+
+
+def test_a_thread_starting_like_an_earlier_post_never_replies_to_it(
+    capsys, tmp_path, credentials_in_env, x_api
+):
+    (tmp_path / "posts.txt").write_text(
+        "Hello there\n\nHello there\n---\nsecond\n", encoding="utf-8"
+    )
+    (tmp_path / "posted.jsonl").write_text(
+        json.dumps(
+            {
+                "id": IDS[0],
+                "text": "Hello there",
+                "posted_at": "2026-01-01T00:00:00+00:00",
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+
+    exit_code, _, err = run_cli(capsys, "run")
+
+    assert exit_code == 2
+    assert "part 1 of the thread starting 'Hello there' repeats a post" in err
+    assert len(x_api.calls) == 0
+
+
+def test_a_media_path_that_is_not_utf8_is_noted_and_read_back(
+    capsys, tmp_path, credentials_in_env, x_api, monkeypatch
+):
+    picture = write_media(tmp_path / os.fsdecode(b"caf\xe9.png"), "png")
+    monkeypatch.setattr(
+        running.bot,
+        "next_post",
+        lambda posted, folder: Part("Hi", [Media(picture, "A")]),
+    )
+    x_api.post(UPLOAD_URL, json=UPLOADED)
+    x_api.post(METADATA_URL, json=DESCRIBED)
+    x_accepts(x_api)
+
+    exit_code, out, err = run_cli(capsys, "run")
+
+    assert (exit_code, err) == (0, "")
+    assert out.startswith(f"Posted {POST_ID}")
+    [noted] = ledger_lines(tmp_path)
+    assert noted["media"] == [os.fsdecode(b"caf\xe9.png")]
+
+
+def test_dry_run_shows_file_names_without_control_characters(
+    capsys, tmp_path, credentials_in_env, x_api
+):
+    write_media(tmp_path / "e\x1b[2Jx.png", "png")
+    (tmp_path / "posts.txt").write_text(
+        "Look\n![A pixel](e\x1b[2Jx.png)\n", encoding="utf-8"
+    )
+
+    exit_code, out, _ = run_cli(capsys, "run", "--dry-run")
+
+    assert exit_code == 0
+    assert "\x1b" not in out
+    assert "Would post: Look [with e [2Jx.png]" in out
 
 
 class SlowX(BaseHTTPRequestHandler):

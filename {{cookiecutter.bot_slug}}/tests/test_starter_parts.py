@@ -77,6 +77,12 @@ def test_a_markdown_picture_line_attaches_media_from_the_files_folder(
     assert part == Part("Look:\nnice", (Media(tmp_path / media.path, media.alt),))
 
 
+def test_two_pictures_on_one_line_are_not_read_as_one(tmp_path):
+    [[part]] = queued_posts("Look\n![a](x.png) ![b](y.png)\n", tmp_path)
+
+    assert part.media == (Media(tmp_path / "x.png) ![b](y.png", "a"),)
+
+
 def test_the_next_post_is_the_first_not_posted_yet(tmp_path):
     (tmp_path / "posts.txt").write_text("one\n\ntwo\n\nthree\n")
 
@@ -232,7 +238,7 @@ def test_the_price_of_a_post_is_said_with_its_date(text, price):
 
 
 def test_each_alt_text_adds_to_the_price():
-    pictures = (Media("a.png", "A"), Media("b.png", "B"), Media("c.png"))
+    pictures = (Media("a.png", "A"), Media("b.png", "B"), Media("c.png", "  "))
 
     assert price_line([Part("Hi", pictures)]).startswith(
         "X charges $0.025 (2 alt texts) for this post"

@@ -21,10 +21,17 @@ from helpers import assert_one_error_line, run_cli, write_media
 
 from {{ cookiecutter.package_name }} import (
     DuplicatePostError,
+    InputError,
     Part,
     Posted,
     ThreadIncompleteError,
     post_thread,
+)
+from {{ cookiecutter.package_name }}.client import (
+    Client,
+)
+from {{ cookiecutter.package_name }}.credentials import (
+    COMMAND,
 )
 
 IDS = ["2033632169034125426", "2033632169034125427", "2033632169034125428"]
@@ -88,7 +95,9 @@ def test_a_part_without_an_answer_may_have_been_made(capsys, credentials_in_env,
 
     assert exit_code == 1
     assert "the post may have been made" in err
-    assert "Not posted: part 2" in err
+    assert "Part 2 may be on X: look at the bot's profile." in err
+    assert "Not posted" not in err
+    assert "--reply-to <id of the last part on X>" in err
 
 
 def test_the_python_api_gives_the_posted_parts_with_the_error(
@@ -226,3 +235,72 @@ def test_on_posted_hears_of_each_part_as_it_is_posted(credentials_in_env, x_api)
     assert heard == posted
     assert [part.id for part in heard] == IDS[:2]
     assert isinstance(heard[0], Posted)
+
+
+def test_a_string_is_no_thread(credentials_in_env, x_api):
+    """One letter per post would be a costly surprise."""
+    with pytest.raises(InputError, match="for one text, use post"):
+        post_thread("Hello")
+
+    assert len(x_api.calls) == 0
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [[None], ["ok", 5], [Part("p", "pic.png")], [Part("p", [("a.png", "A")])]],
+    ids=["none", "a-number", "media-a-string", "media-not-media"],
+)
+def test_a_part_that_is_no_post_is_one_clear_error(credentials_in_env, x_api, parts):
+    with pytest.raises(InputError, match="cannot post"):
+        post_thread(parts)
+
+    assert len(x_api.calls) == 0
+
+
+def test_a_thread_that_repeats_a_text_is_refused_before_anything_is_sent(
+    capsys, credentials_in_env, x_api
+):
+    exit_code, _, err = run_cli(capsys, "post", "A", "More below", "B", "More below")
+
+    assert exit_code == 2
+    assert_one_error_line(err)
+    assert "the thread says 'More below' twice" in err
+    assert len(x_api.calls) == 0
+
+
+def test_a_check_that_fails_names_the_part(capsys, credentials_in_env, x_api):
+    exit_code, _, err = run_cli(capsys, "post", "one", "two", "x" * 300)
+
+    assert exit_code == 2
+    assert "part 3 of 3: the text is too long" in err
+
+
+def test_ctrl_c_while_a_part_is_sent_says_it_may_have_been_made(
+    capsys, credentials_in_env, x_api, monkeypatch
+):
+    x_accepts(x_api, IDS[0])
+    sent = Client.post
+
+    def interrupted_at_the_second(self, text, *args):
+        if text == "two":
+            raise KeyboardInterrupt
+        return sent(self, text, *args)
+
+    monkeypatch.setattr(Client, "post", interrupted_at_the_second)
+
+    exit_code, out, err = run_cli(capsys, "post", "one", "two")
+
+    assert exit_code == 130
+    assert out.startswith(f"Posted {IDS[0]}")
+    assert_one_error_line(err)
+    assert (
+        "interrupted while part 2 of 2 was being sent, so it may have been made" in err
+    )
+    assert f"Posted before it: part 1 (https://x.com/i/status/{IDS[0]})" in err
+
+
+def test_a_thread_file_that_is_not_there_is_one_line(capsys, credentials_in_env):
+    exit_code, _, err = run_cli(capsys, "post", "--file", "thread.txt")
+
+    assert exit_code == 2
+    assert err == f"{COMMAND}: error: there is no thread.txt: check the path.\n"

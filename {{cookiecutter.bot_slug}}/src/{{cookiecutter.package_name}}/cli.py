@@ -282,7 +282,16 @@ def run_run(args: argparse.Namespace) -> int:
         for line in preview(settings, every=every):
             print(line)
         return 0
-    run(settings, every=every, report=say)
+    progress = ProgressLine()
+
+    def report(line: str) -> None:
+        progress.end()
+        say(line)
+
+    try:
+        run(settings, every=every, report=report, progress=progress)
+    finally:
+        progress.end()
     return 0
 
 

@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from math import isfinite
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -27,6 +26,7 @@ from .errors import (
     CredentialsRejectedError,
     CreditsDepletedError,
     DuplicatePostError,
+    MaybePostedError,
     MediaRejectedError,
     RateLimitedError,
     ReadOnlyAppError,
@@ -109,8 +109,10 @@ class Client:
                 raise
             time.sleep(MEDIA_SETTLE_SECONDS)
             answer = self.call(create)
-        return data_field(
-            answer, "id", f"X's answer to POST /2/tweets made no sense, {MAYBE_POSTED}"
+        return id_in(
+            answer,
+            f"X's answer to POST /2/tweets made no sense, {MAYBE_POSTED}",
+            MaybePostedError,
         )
 
     def upload_picture(self, data: bytes) -> str:
@@ -338,7 +340,7 @@ def never_sent(error: Exception) -> bool:
 def unanswered(what: str, method: str, url: str, *, sent: bool) -> XUnreachableError:
     """``what`` happened to a request, with what to do next."""
     if sent and is_post(method, url):
-        return XUnreachableError(f"{what}, {MAYBE_POSTED}")
+        return MaybePostedError(f"{what}, {MAYBE_POSTED}")
     return XUnreachableError(
         f"{what}: check the network connection and {API_BASE_URL}, then try again."
     )
@@ -399,10 +401,12 @@ def refusal(answer: Response, sources: Mapping[str, str]) -> BotError:
             "used up. Add credits in the X developer console, then try again."
         )
     if status >= 500 and is_post(str(answer.request.method), str(answer.request.url)):
-        return XUnreachableError(f"X failed ({status}), {MAYBE_POSTED}")
+        return MaybePostedError(f"X failed ({status}), {MAYBE_POSTED}")
     if status >= 500:
         return XUnreachableError(f"X failed ({status}): try again later.")
-    return XError(f"X refused the request ({status}): {detail or 'no details'}.")
+    return XError(
+        f"X refused the request ({status}): {detail.rstrip('.') or 'no details'}."
+    )
 
 
 def data_field(answer: Response, name: str, nonsense: str) -> str:
@@ -417,13 +421,18 @@ def data_field(answer: Response, name: str, nonsense: str) -> str:
 
 
 def media_id_in(answer: Response) -> str:
-    """The media id in X's answer to an upload: digits, as it goes into URLs."""
-    media_id = data_field(
-        answer, "id", "X's answer to the upload made no sense: try again"
-    )
-    if not (media_id.isascii() and media_id.isdigit()):
-        raise XError("X's answer to the upload made no sense: try again")
-    return media_id
+    """The media id in X's answer to an upload."""
+    return id_in(answer, "X's answer to the upload made no sense: try again")
+
+
+def id_in(answer: Response, nonsense: str, error: type[XError] = XError) -> str:
+    """``data.id`` of X's answer: digits, as ids go into URLs, replies and
+    commands the user is shown; ``error(nonsense)`` otherwise."""
+    value = json_object(answer).get("data")
+    found = value.get("id") if isinstance(value, dict) else None
+    if not (isinstance(found, str) and found.isascii() and found.isdigit()):
+        raise error(nonsense)
+    return found
 
 
 def processing_in(answer: Response) -> Processing:
@@ -440,13 +449,18 @@ def processing_in(answer: Response) -> Processing:
     reason = messages_in({"errors": [error]}) if isinstance(error, dict) else []
     return Processing(
         state if isinstance(state, str) else "pending",
-        # X's advice, within reason: at least a second, at most a minute.
-        min(max(wait, 1), 60)
-        if isinstance(wait, (int, float)) and isfinite(wait)
-        else 1,
+        advised_wait(wait),
         percent if isinstance(percent, int) else None,
         one_line("; ".join(reason)),
     )
+
+
+def advised_wait(seconds: object) -> float:
+    """X's ``check_after_secs``, within reason: at least a second, at most a
+    minute; a second when it is no number (or NaN)."""
+    if not isinstance(seconds, (int, float)) or not seconds >= 1:
+        return 1
+    return min(seconds, 60)  # compared, never converted: 10**400 is an int
 
 
 def json_object(answer: Response) -> dict[str, Any]:

@@ -97,6 +97,10 @@ class XUnreachableError(XError):
     """No answer from X: network trouble or a failure on X's side."""
 
 
+class MaybePostedError(XUnreachableError):
+    """A post was sent, but no answer says what became of it."""
+
+
 class MediaRejectedError(XError):
     """X refused the media of a post, or could not process a file."""
 
@@ -113,6 +117,12 @@ class ThreadIncompleteError(BotError):
         self.posted = posted
         self.cause = cause
         self.exit_code = cause.exit_code
+
+
+class PostInterruptedError(BotError):
+    """Ctrl-C while a post was being sent: it may have been made."""
+
+    exit_code = 130
 
 
 class StagedCredentialsError(BotError):

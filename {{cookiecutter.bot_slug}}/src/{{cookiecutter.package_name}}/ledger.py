@@ -1,10 +1,11 @@
 """The bot's memory: ``posted.jsonl``, one JSON object per line per post.
 
 Each line holds the post's ``id`` (None when only X's refusal of a duplicate
-vouches for it), its ``text`` and ``posted_at`` (ISO 8601, UTC); a part of a
-thread also its ``reply_to`` (the id of the part before), and a post with
-media the files' paths as ``media``. A line is
-appended whole and flushed to disk before the bot says it posted. A damaged
+vouches for it), its ``text`` and ``posted_at`` (ISO 8601, UTC). A part of a
+thread also has ``reply_to`` (the id of the part before), ``part`` and
+``parts`` (2 and 3 for the second of three), and a post with media the files'
+paths as ``media``. A line is appended whole and flushed to disk before the
+bot says it posted. A damaged
 line (a hand edit, a crash half-way) is reported with its number and skipped:
 the rest of the memory still counts. The file is meant to be committed.
 """
@@ -32,6 +33,8 @@ class Entry:
     posted_at: datetime
     reply_to: str | None = None
     media: tuple[str, ...] = ()
+    part: int = 0  # its number in a thread of ``parts``; 0 when no thread
+    parts: int = 0
 
 
 def read_ledger(path: Path) -> tuple[list[Entry], list[str]]:
@@ -69,6 +72,8 @@ def parsed(line: str) -> Entry | None:
     if posted_at.year > 9000:  # no real post; the schedule could not count on
         return None
     post_id, reply_to, media = data.get("id"), data.get("reply_to"), data.get("media")
+    part, parts = data.get("part"), data.get("parts")
+    in_thread = type(part) is int and type(parts) is int and 0 < part <= parts
     return Entry(
         post_id if isinstance(post_id, str) else None,
         data["text"],
@@ -77,6 +82,8 @@ def parsed(line: str) -> Entry | None:
         tuple(path for path in media if isinstance(path, str))
         if isinstance(media, list)
         else (),
+        part if in_thread else 0,
+        parts if in_thread else 0,
     )
 
 
@@ -91,6 +98,8 @@ def append_entry(path: Path, entry: Entry) -> None:
         record["reply_to"] = entry.reply_to
     if entry.media:
         record["media"] = list(entry.media)
+    if entry.parts:
+        record.update(part=entry.part, parts=entry.parts)
     line = json.dumps(record, ensure_ascii=False)
     with path.open("a+b") as file:
         file.seek(0, os.SEEK_END)
@@ -98,6 +107,8 @@ def append_entry(path: Path, entry: Entry) -> None:
             file.seek(-1, os.SEEK_END)
             if file.read(1) != b"\n":
                 file.write(b"\n")
-        file.write(line.encode("utf-8") + b"\n")
+        # A file name that is not UTF-8 (a lone surrogate here) is written
+        # as the JSON escape \udcXX, which reads back as it was.
+        file.write(line.encode("utf-8", "backslashreplace") + b"\n")
         file.flush()
         os.fsync(file.fileno())

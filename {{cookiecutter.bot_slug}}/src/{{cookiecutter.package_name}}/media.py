@@ -16,15 +16,18 @@ from __future__ import annotations
 
 import math
 import os
+import stat
 import time
-from collections.abc import Callable, Sequence
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from .credentials import check_regular_file
 from .errors import MediaFileError, MediaRejectedError, XError
-from .length import LONE_SURROGATES
+from .length import INVALID_CHARACTERS, LONE_SURROGATES
 
 if TYPE_CHECKING:
     from .client import Client
@@ -86,6 +89,8 @@ class Attachment:
     kind: Kind
     media_type: str
     size: int
+    # Device, inode and time of the last change: the very file that was checked.
+    file_id: tuple[int, int, int]
 
 
 def check_media(media: Sequence[Media], *, no_alt: bool = False) -> list[Attachment]:
@@ -114,9 +119,10 @@ def check_file(item: Media, no_alt: bool) -> Attachment:
     try:
         with path.open("rb") as file:
             head = file.read(HEAD_BYTES)
-            size = os.fstat(file.fileno()).st_size
+            checked = os.fstat(file.fileno())
     except OSError as error:
         raise MediaFileError(f"cannot read {path} ({error.strerror}).") from None
+    size = checked.st_size
     if not size:
         raise MediaFileError(f"{path} is empty: attach a picture or video file.")
     media_type = media_type_of(head)
@@ -131,7 +137,7 @@ def check_file(item: Media, no_alt: bool) -> Attachment:
         )
     alt = item.alt if item.alt and item.alt.strip() else None
     check_alt(path, kind, alt, no_alt)
-    return Attachment(path, alt, kind, media_type, size)
+    return Attachment(path, alt, kind, media_type, size, identity(checked))
 
 
 def check_alt(path: Path, kind: Kind, alt: str | None, no_alt: bool) -> None:
@@ -145,12 +151,27 @@ def check_alt(path: Path, kind: Kind, alt: str | None, no_alt: bool) -> None:
             )
         return
     if LONE_SURROGATES.search(alt):
-        raise MediaFileError(f"the alt text of {path} is not valid Unicode.")
-    if len(alt) > MAX_ALT_CHARACTERS:
         raise MediaFileError(
-            f"the alt text of {path} is {len(alt)} characters, and X takes at "
+            f"the alt text of {path} is not valid Unicode (bytes that are not "
+            "UTF-8?): fix its encoding."
+        )
+    if INVALID_CHARACTERS.search(alt) or any(map(is_control, alt)):
+        raise MediaFileError(
+            f"the alt text of {path} holds a control character or one X "
+            "refuses: write it as plain text."
+        )
+    characters = len(unicodedata.normalize("NFC", alt))  # as X counts text
+    if characters > MAX_ALT_CHARACTERS:
+        raise MediaFileError(
+            f"the alt text of {path} is {characters} characters, and X takes at "
             f"most {MAX_ALT_CHARACTERS}: shorten it."
         )
+
+
+def is_control(character: str) -> bool:
+    """A character a terminal or a screen reader would act on, not read:
+    controls other than line breaks and tabs."""
+    return unicodedata.category(character) == "Cc" and character not in "\n\t"
 
 
 def media_type_of(head: bytes) -> str:
@@ -162,10 +183,19 @@ def media_type_of(head: bytes) -> str:
     import puremagic
 
     try:
-        found = puremagic.magic_string(head)
+        found = [match for match in puremagic.magic_string(head) if match.mime_type]
     except (puremagic.PureError, ValueError):
         return ""
-    return next((match.mime_type for match in found if match.mime_type), "")
+    if not found:
+        return ""
+    # Files that share a container (an AVIF picture and an MP4 video both
+    # start with "ftyp") match several types equally well: the one X does
+    # not take is the more specific.
+    best = max(match.confidence for match in found)
+    likeliest: list[str] = [
+        match.mime_type for match in found if match.confidence == best
+    ]
+    return next((kind for kind in likeliest if kind not in KINDS), likeliest[0])
 
 
 def megabytes(size: int) -> str:
@@ -189,33 +219,33 @@ def upload(
     client: Client, attachment: Attachment, progress: Callable[[str], None]
 ) -> str:
     """Upload the file and set its alt text; return X's media id."""
-    if attachment.kind.chunked:
-        media_id = upload_in_chunks(client, attachment, progress)
-    else:
-        media_id = client.upload_picture(read_whole(attachment.path))
+    with open_checked(attachment) as file:
+        if attachment.kind.chunked:
+            media_id = upload_in_chunks(client, attachment, file, progress)
+        else:
+            media_id = client.upload_picture(read(file, attachment.size, attachment))
     if attachment.alt:
         client.set_alt_text(media_id, attachment.alt)
     return media_id
 
 
 def upload_in_chunks(
-    client: Client, attachment: Attachment, progress: Callable[[str], None]
+    client: Client,
+    attachment: Attachment,
+    file: BinaryIO,
+    progress: Callable[[str], None],
 ) -> str:
     media_id = client.initialize_upload(
         attachment.media_type, attachment.size, attachment.kind.category
     )
-    try:
-        with attachment.path.open("rb") as file:
-            for index, chunk in enumerate(iter(lambda: file.read(CHUNK_BYTES), b"")):
-                progress(f"Uploading {attachment.path.name}: chunk {index + 1}")
-                client.append_chunk(media_id, index, chunk)
-    except OSError as error:
-        raise MediaFileError(
-            f"cannot read {attachment.path} ({error.strerror}); nothing was posted."
-        ) from None
-    wait_until_processed(
-        client, media_id, attachment, client.finalize_upload(media_id), progress
-    )
+    left = attachment.size
+    for index in range(math.ceil(attachment.size / CHUNK_BYTES)):
+        progress(f"Uploading {attachment.path.name}: chunk {index + 1}")
+        chunk = read(file, min(CHUNK_BYTES, left), attachment)
+        client.append_chunk(media_id, index, chunk)
+        left -= len(chunk)
+    processing = client.finalize_upload(media_id)
+    wait_until_processed(client, media_id, attachment, processing, progress)
     return media_id
 
 
@@ -232,14 +262,14 @@ def wait_until_processed(
     while processing.state != "succeeded":
         if processing.state == "failed":
             raise MediaRejectedError(
-                f"X could not process {name}: {processing.error or 'it gave no reason'}; "
-                "nothing was posted."
+                f"X could not process {name}: "
+                f"{processing.error or 'it gave no reason'}; the post was not sent."
             )
         if time.monotonic() + processing.check_after > deadline:
             raise XError(
                 f"X was still processing {name} after "
                 f"{PROCESSING_DEADLINE_SECONDS // 60} minutes: try again later; "
-                "nothing was posted."
+                "the post was not sent."
             )
         done = f": {processing.percent}%" if processing.percent is not None else ""
         progress(f"X is processing {name}{done}")
@@ -247,11 +277,50 @@ def wait_until_processed(
         processing = client.upload_status(media_id)
 
 
-def read_whole(path: Path) -> bytes:
-    """A picture's bytes: at most 5 MiB, checked before."""
+@contextmanager
+def open_checked(attachment: Attachment) -> Iterator[BinaryIO]:
+    """The file that was checked, opened again for the upload; MediaFileError
+    if it was replaced or changed since (a FIFO in its place must not hang
+    the bot, a device must not stream for ever)."""
     try:
-        return path.read_bytes()
+        # O_NONBLOCK: opening a FIFO put in the file's place must not wait.
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)  # Windows has none
+        descriptor = os.open(attachment.path, flags)
     except OSError as error:
         raise MediaFileError(
-            f"cannot read {path} ({error.strerror}); nothing was posted."
+            f"cannot read {attachment.path} ({error.strerror}); the post was not sent."
         ) from None
+    with os.fdopen(descriptor, "rb") as file:
+        found = os.fstat(descriptor)
+        if (
+            identity(found) != attachment.file_id
+            or found.st_size != attachment.size
+            or not stat.S_ISREG(found.st_mode)
+        ):
+            raise changed_since_checked(attachment)
+        yield file
+
+
+def read(file: BinaryIO, size: int, attachment: Attachment) -> bytes:
+    """The next ``size`` bytes of the file; MediaFileError if it has fewer
+    now than when it was checked."""
+    try:
+        data = file.read(size)
+    except OSError as error:
+        raise MediaFileError(
+            f"cannot read {attachment.path} ({error.strerror}); the post was not sent."
+        ) from None
+    if len(data) != size:
+        raise changed_since_checked(attachment)
+    return data
+
+
+def identity(found: os.stat_result) -> tuple[int, int, int]:
+    return found.st_dev, found.st_ino, found.st_mtime_ns
+
+
+def changed_since_checked(attachment: Attachment) -> MediaFileError:
+    return MediaFileError(
+        f"{attachment.path} changed after it was checked; the post was not "
+        "sent: post again."
+    )

@@ -12,7 +12,15 @@ from dataclasses import dataclass
 
 from .client import Client
 from .credentials import COMMAND, X_API_ROOTS, Credentials, Settings, load_settings
-from .errors import BotError, InputError, TextLengthError, ThreadIncompleteError
+from .errors import (
+    BotError,
+    InputError,
+    MaybePostedError,
+    PostInterruptedError,
+    TextLengthError,
+    ThreadIncompleteError,
+    one_line,
+)
 from .length import (
     INVALID_CHARACTERS,
     LONE_SURROGATES,
@@ -84,15 +92,17 @@ def post_thread(
     up. When a part fails after others were posted, ThreadIncompleteError
     says which are on X; they stay there.
     """
-    thread = [Part(part) if isinstance(part, str) else part for part in parts]
-    if not thread:
-        raise InputError("there is nothing to post: give the text of a post.")
-    if reply_to is not None and not (reply_to.isascii() and reply_to.isdigit()):
+    thread = as_thread(parts)
+    if reply_to is not None and not (
+        isinstance(reply_to, str) and reply_to.isascii() and reply_to.isdigit()
+    ):
         raise InputError(
             f"{reply_to!r} is not a post id: give the digits at the end of the "
             "post's link."
         )
-    attachments = [check_part(part, no_alt) for part in thread]
+    attachments = [
+        check_part(part, no_alt, n, len(thread)) for n, part in enumerate(thread, 1)
+    ]
     credentials = (settings or load_settings()).credentials()
     if dry_run:
         return [Posted(part.text) for part in thread]
@@ -101,7 +111,10 @@ def post_thread(
     for part, media in zip(thread, attachments, strict=True):
         try:
             media_ids = [upload(client, attachment, progress) for attachment in media]
-            post_id = client.post(part.text, media_ids, reply_to)
+            try:
+                post_id = client.post(part.text, media_ids, reply_to)
+            except KeyboardInterrupt:
+                raise interrupted(posted, len(thread)) from None
         except BotError as error:
             if not posted:
                 raise
@@ -112,12 +125,52 @@ def post_thread(
     return posted
 
 
-def check_part(part: Part, no_alt: bool = False) -> list[Attachment]:
+def as_thread(parts: Sequence[str | Part]) -> list[Part]:
+    """The parts as ``Part``s; InputError for what is none, or for a text
+    that repeats (X would refuse the second as a duplicate)."""
+    if isinstance(parts, str) or not isinstance(parts, Sequence):
+        raise InputError(
+            "post_thread takes a list of texts or Parts (for one text, use post)."
+        )
+    thread = [Part(part) if isinstance(part, str) else part for part in parts]
+    for part in thread:
+        if not (
+            isinstance(part, Part)
+            and isinstance(part.text, str)
+            and isinstance(part.media, Sequence)
+            and not isinstance(part.media, str)
+            and all(isinstance(media, Media) for media in part.media)
+        ):
+            raise InputError(
+                f"cannot post {part!r}: give a text, or Part(text, [Media(path, "
+                "alt text), ...])."
+            )
+    if not thread:
+        raise InputError("there is nothing to post: give the text of a post.")
+    texts = [part.text for part in thread if part.text.strip()]
+    repeated = next((text for text in texts if texts.count(text) > 1), None)
+    if repeated is not None:
+        raise InputError(
+            f"the thread says {one_line(repeated)[:60]!r} twice, and X refuses "
+            "the same text twice: make each part different."
+        )
+    return thread
+
+
+def check_part(
+    part: Part, no_alt: bool = False, number: int = 1, parts: int = 1
+) -> list[Attachment]:
     """Check the part's text and media, as X would; return the media ready
-    to upload. A part with media may have no text."""
-    if part.text.strip() or not part.media:
-        check_text(part.text)
-    return check_media(part.media, no_alt=no_alt)
+    to upload. A part with media may have no text. In a thread, the error
+    says which part it is about."""
+    try:
+        if part.text.strip() or not part.media:
+            check_text(part.text)
+        return check_media(part.media, no_alt=no_alt)
+    except InputError as error:
+        if parts > 1:
+            raise type(error)(f"part {number} of {parts}: {error}") from None
+        raise
 
 
 def web_url(credentials: Credentials, post_id: str) -> str:
@@ -133,15 +186,35 @@ def incomplete(
     posted: list[Posted], parts: int, error: BotError
 ) -> ThreadIncompleteError:
     """Which parts of a thread are on X and which are not, after ``error``."""
-    done = len(posted)
+    failed = len(posted) + 1
     on_x = ", ".join(f"part {n} ({p.url})" for n, p in enumerate(posted, 1))
-    rest = f"part {parts}" if done + 1 == parts else f"parts {done + 1}-{parts}"
-    return ThreadIncompleteError(
-        f"the thread stopped at part {done + 1} of {parts}: {error} "
-        f"Not posted: {rest}. Posted, and left on X: {on_x}. To post the rest "
-        f"as replies to the last: `{COMMAND} post --reply-to {posted[-1].id} ...`.",
-        posted,
-        error,
+    if isinstance(error, MaybePostedError):
+        unsure = f"Part {failed} may be on X: look at the bot's profile."
+        first_missing, last = failed + 1, "<id of the last part on X>"
+    else:
+        unsure = ""
+        first_missing, last = failed, str(posted[-1].id)
+    missing = (
+        f"part {parts}" if first_missing == parts else f"parts {first_missing}-{parts}"
+    )
+    said = [
+        f"the thread stopped at part {failed} of {parts}: {error}",
+        unsure,
+        f"Not posted: {missing}." if first_missing <= parts else "",
+        f"Posted, and left on X: {on_x}.",
+        f"To post the rest as replies: `{COMMAND} post --reply-to {last} ...`.",
+    ]
+    return ThreadIncompleteError(" ".join(filter(None, said)), posted, error)
+
+
+def interrupted(posted: list[Posted], parts: int) -> PostInterruptedError:
+    """Ctrl-C while a part was being uploaded or sent: it may be on X."""
+    on_x = ", ".join(f"part {n} ({p.url})" for n, p in enumerate(posted, 1))
+    before = f" Posted before it: {on_x}." if posted else ""
+    return PostInterruptedError(
+        f"interrupted while part {len(posted) + 1} of {parts} was being sent, so "
+        f"it may have been made: look at the bot's profile before posting it "
+        f"again.{before}"
     )
 
 

@@ -24,7 +24,9 @@ from .media import Media
 from .posting import Part
 
 QUEUE_FILE = "posts.txt"
-MEDIA_LINE = re.compile(r"!\[(?P<alt>.*)\]\((?P<path>.+)\)")
+# ![alt text](path): the alt text ends at the first "](" (it may hold
+# brackets), the path at the line's last ")" (it may hold parentheses).
+MEDIA_LINE = re.compile(r"!\[(?P<alt>(?:(?!\]\().)*)\]\((?P<path>.+)\)")
 NEXT_PART = "---"
 
 
@@ -64,7 +66,11 @@ def parts_of(lines: list[str], folder: Path) -> list[Part]:
 def read_queue(path: Path) -> list[list[Part]]:
     """The posts in ``path``. Each part needs words: the bot tells the posts
     it made apart by their words."""
-    posts = queued_posts(read_posts_file(path), path.parent)
+    missing = (
+        f"there is no {path}, which the starter bot posts from: run it in the "
+        "bot's folder, or change next_post in bot.py."
+    )
+    posts = queued_posts(read_posts_file(path, missing), path.parent)
     for thread in posts:
         for part in thread:
             if part.media and not part.text.strip():
@@ -78,20 +84,14 @@ def read_queue(path: Path) -> list[list[Part]]:
 
 def read_thread(path: Path) -> list[Part]:
     """The parts of a thread in ``path``: every part of every post in it."""
-    return [
-        part
-        for thread in queued_posts(read_posts_file(path), path.parent)
-        for part in thread
-    ]
+    text = read_posts_file(path, f"there is no {path}: check the path.")
+    return [part for thread in queued_posts(text, path.parent) for part in thread]
 
 
-def read_posts_file(path: Path) -> str:
+def read_posts_file(path: Path, missing: str) -> str:
+    """The text of a file of posts; InputError(``missing``) if there is none."""
     if not os.path.lexists(path):
-        raise InputError(
-            f"there is no {path}: check the path (the starter bot posts from "
-            f"{QUEUE_FILE} in the bot's folder; run it there, or change "
-            "next_post in bot.py)."
-        )
+        raise InputError(missing)
     check_regular_file(path, "make it a text file of posts")
     try:
         # utf-8-sig: a byte order mark (Windows editors) is not part of a post.

@@ -21,7 +21,9 @@ PRICE_OF_ALT_TEXT = 0.005  # each picture's or video's description
 def price_line(thread: Sequence[Part]) -> str:
     """``X charges $0.015 for this post (X's prices as of 2026-04-20).``"""
     links = sum(1 for part in thread if url_spans(part.text))  # X's rule for links
-    alt_texts = sum(1 for part in thread for media in part.media if media.alt)
+    alt_texts = sum(
+        1 for part in thread for media in part.media if media.alt and media.alt.strip()
+    )
     price = (
         links * PRICE_OF_A_POST_WITH_A_URL
         + (len(thread) - links) * PRICE_OF_A_POST

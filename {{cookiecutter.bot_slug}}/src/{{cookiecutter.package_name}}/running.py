@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from .errors import (
     BotError,
     ConfigError,
     DuplicatePostError,
+    InputError,
     ThreadIncompleteError,
     one_line,
 )
@@ -49,12 +51,13 @@ def run(
     *,
     every: timedelta | None = None,
     report: Callable[[str], None] = print,
+    progress: Callable[[str], None] = lambda line: None,
 ) -> None:
     """Post the next post if one is due; ``report`` each line of what happened.
 
-    A thread is noted part by part as each is posted; a run after one that
-    stopped half-way posts the parts not noted yet, the first replying to
-    the last one noted.
+    A thread is noted part by part as each is posted. A run after one that
+    stopped half-way posts the parts not noted yet, due or not, the first
+    replying to the last one noted.
     """
     folder = project_root()
     every = bot.EVERY if every is None else every
@@ -65,33 +68,48 @@ def run(
             return
         posted_before = noted_posts(folder)
         due_at = when_due(posted_before, every)
-        if due_at is not None:
+        if due_at is not None and not thread_unfinished(posted_before):
             report(not_due(due_at, every))
             return
         thread = next_thread(posted_before, folder)
         start, reply_to = resume_point(thread, posted_before)
+        if due_at is not None and start == 0:  # nothing to finish after all
+            report(not_due(due_at, every))
+            return
         if start == len(thread):
             report(f"{NOTHING_TO_POST}; nothing was sent.")
             return
+        check_not_posted_before(thread, start, posted_before)
 
         parts = thread[start:]
         made: list[Posted] = []
 
-        def posted(post: Posted) -> None:
-            part = parts[len(made)]
+        def noted(post_id: str | None, what: str) -> None:
+            number = start + len(made)
+            part = thread[number]
             replied_to = made[-1].id if made else reply_to
-            entry = Entry(post.id, part.text, now(), replied_to, paths_of(part, folder))
-            note(folder, entry, f"posted {post.id}")
+            entry = Entry(post_id, part.text, now(), replied_to, paths_of(part, folder))
+            if len(thread) > 1:
+                entry = replace(entry, part=number + 1, parts=len(thread))
+            note(folder, entry, what)
+
+        def posted(post: Posted) -> None:
+            noted(post.id, f"posted {post.id}")
             made.append(post)
             report(f"Posted {post.id}: {post.url}")
 
         try:
-            post_thread(parts, reply_to=reply_to, settings=settings, on_posted=posted)
+            post_thread(
+                parts,
+                reply_to=reply_to,
+                settings=settings,
+                on_posted=posted,
+                progress=progress,
+            )
         except BotError as error:
             cause = error.cause if isinstance(error, ThreadIncompleteError) else error
             if isinstance(cause, DuplicatePostError):
-                duplicate = parts[len(made)]
-                note(folder, Entry(None, duplicate.text, now()), "X already has it")
+                noted(None, "X already has it")
                 if len(made) + 1 < len(parts):
                     raise stuck(start + len(made) + 1, thread) from None
                 report(DUPLICATE)
@@ -105,6 +123,12 @@ def run(
                 ) from None
             else:
                 raise
+
+
+def thread_unfinished(posted_before: list[Entry]) -> bool:
+    """Whether the last thread the bot posted is missing parts."""
+    last = next((entry for entry in reversed(posted_before) if entry.parts), None)
+    return last is not None and last.part < last.parts
 
 
 def next_thread(posted_before: list[Entry], folder: Path) -> list[Part]:
@@ -126,14 +150,24 @@ def resume_point(
     thread: list[Part], posted_before: list[Entry]
 ) -> tuple[int, str | None]:
     """How many parts of a thread are noted already, and the id of the last
-    one, which the next part replies to. A single post is always posted (a
-    custom next_post may repeat one; X then refuses it as a duplicate)."""
+    one, which the next part replies to. A part counts as noted when the
+    ledger has it as that part of a thread that long, replying to the part
+    before. A single post is always posted (a custom next_post may repeat
+    one; X then refuses it as a duplicate)."""
     if len(thread) < 2:
         return 0, None
-    latest = {entry.text: entry for entry in posted_before}  # later lines win
     reply_to = None
     for index, part in enumerate(thread):
-        entry = latest.get(part.text)
+        entry = next(
+            (
+                entry
+                for entry in reversed(posted_before)
+                if (entry.text, entry.part, entry.parts)
+                == (part.text, index + 1, len(thread))
+                and (index == 0 or entry.reply_to == reply_to)
+            ),
+            None,
+        )
         if entry is None:
             return index, reply_to
         if entry.id is None and index + 1 < len(thread):
@@ -142,15 +176,34 @@ def resume_point(
     return len(thread), reply_to
 
 
+def check_not_posted_before(
+    thread: list[Part], start: int, posted_before: list[Entry]
+) -> None:
+    """Refuse a thread one of whose parts to post repeats a post the bot
+    made before: X would refuse it as a duplicate, half-way through."""
+    if len(thread) < 2:
+        return
+    made = {entry.text for entry in posted_before}
+    for number, part in enumerate(thread[start:], start + 1):
+        if part.text in made:
+            raise InputError(
+                f"part {number} of the thread starting "
+                f"{one_line(thread[0].text)[:40]!r} repeats a post the bot made "
+                f"before (it is in {LEDGER_FILE}), and X refuses the same text "
+                "twice: change it."
+            )
+
+
 def stuck(number: int, thread: list[Part]) -> ConfigError:
     """Part ``number`` of a thread is noted without an id: the next part
     cannot reply to it."""
     return ConfigError(
         f"part {number} of the thread starting {one_line(thread[0].text)[:40]!r} "
-        f"is in {LEDGER_FILE} without an id (X refused it as a duplicate, so a "
-        "run had posted it before noting it), and the next part must reply to "
-        f"it: find it on the bot's profile and put its id in that line of "
-        f"{LEDGER_FILE}, or take the thread out of {QUEUE_FILE}."
+        f"is in {LEDGER_FILE} without an id (X refused it as a duplicate: it "
+        "was posted before, by a run that stopped before noting it or by "
+        "hand), and the next part must reply to it: find it on the bot's "
+        f"profile and put its id in that line of {LEDGER_FILE}, or take the "
+        f"thread out of {QUEUE_FILE}."
     )
 
 
@@ -177,12 +230,17 @@ def preview(settings: Settings, *, every: timedelta | None = None) -> list[str]:
     start, _ = resume_point(thread, posted_before)
     if start == len(thread):
         return [f"{NOTHING_TO_POST}."]
+    check_not_posted_before(thread, start, posted_before)
     parts = thread[start:]
     post_thread(parts, settings=settings, dry_run=True)  # checks every part
     due_at = when_due(posted_before, every)
+    if start:
+        due = f"Due now: the rest of a thread, from part {start + 1}."
+    else:
+        due = "Due now." if due_at is None else not_due(due_at, every)
     return [
         *(f"Would post: {described(part)}" for part in parts),
-        "Due now." if due_at is None else not_due(due_at, every),
+        due,
         price_line(parts),
     ]
 
@@ -190,7 +248,7 @@ def preview(settings: Settings, *, every: timedelta | None = None) -> list[str]:
 def described(part: Part) -> str:
     """The part's text on one line, and its media by file name."""
     names = ", ".join(Path(media.path).name for media in part.media)
-    return one_line(part.text) + (f" [with {names}]" if names else "")
+    return one_line(part.text) + (f" [with {one_line(names)}]" if names else "")
 
 
 def noted_posts(folder: Path) -> list[Entry]:
