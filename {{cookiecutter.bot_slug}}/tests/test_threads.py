@@ -22,6 +22,7 @@ from helpers import assert_one_error_line, run_cli, write_media
 from {{ cookiecutter.package_name }} import (
     DuplicatePostError,
     InputError,
+    Media,
     Part,
     Posted,
     ThreadIncompleteError,
@@ -247,8 +248,24 @@ def test_a_string_is_no_thread(credentials_in_env, x_api):
 
 @pytest.mark.parametrize(
     "parts",
-    [[None], ["ok", 5], [Part("p", "pic.png")], [Part("p", [("a.png", "A")])]],
-    ids=["none", "a-number", "media-a-string", "media-not-media"],
+    [
+        [None],
+        ["ok", 5],
+        [Part(None)],
+        [Part("p", "pic.png")],
+        [Part("p", [("a.png", "A")])],
+        [Part("p", [Media("a.png", 5)])],
+        [Part("p", [Media(None, "A")])],
+    ],
+    ids=[
+        "none",
+        "a-number",
+        "text-none",
+        "media-a-string",
+        "media-not-media",
+        "alt-a-number",
+        "path-none",
+    ],
 )
 def test_a_part_that_is_no_post_is_one_clear_error(credentials_in_env, x_api, parts):
     with pytest.raises(InputError, match="cannot post"):

@@ -6,6 +6,7 @@ replying to the one before.
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -134,13 +135,7 @@ def as_thread(parts: Sequence[str | Part]) -> list[Part]:
         )
     thread = [Part(part) if isinstance(part, str) else part for part in parts]
     for part in thread:
-        if not (
-            isinstance(part, Part)
-            and isinstance(part.text, str)
-            and isinstance(part.media, Sequence)
-            and not isinstance(part.media, str)
-            and all(isinstance(media, Media) for media in part.media)
-        ):
+        if not is_part(part):
             raise InputError(
                 f"cannot post {part!r}: give a text, or Part(text, [Media(path, "
                 "alt text), ...])."
@@ -155,6 +150,22 @@ def as_thread(parts: Sequence[str | Part]) -> list[Part]:
             "the same text twice: make each part different."
         )
     return thread
+
+
+def is_part(part: object) -> bool:
+    """Whether ``part`` is a Part of a text and a list of Media (a path and
+    an alt text or None each), as a caller from Python might get wrong."""
+    return (
+        isinstance(part, Part)
+        and isinstance(part.text, str)
+        and isinstance(part.media, (list, tuple))
+        and all(
+            isinstance(media, Media)
+            and isinstance(media.path, (str, os.PathLike))
+            and isinstance(media.alt, (str, type(None)))
+            for media in part.media
+        )
+    )
 
 
 def check_part(
