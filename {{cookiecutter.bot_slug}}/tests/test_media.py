@@ -39,6 +39,7 @@ from {{ cookiecutter.package_name }} import (
     MediaFileError,
     Part,
     ThreadIncompleteError,
+    media,
     post,
     post_thread,
 )
@@ -98,7 +99,7 @@ def test_a_picture_without_alt_text_is_refused_unless_no_alt(
         ({"folder/cat.png": "png", "folder": None}, "folder is not a regular file"),
         ({"cat.png": ("png", 0)}, "cat.png is empty"),
         ({"notes.jpg": "text"}, "notes.jpg is of no kind the bot knows"),
-        ({"iphone.jpg": "heic"}, "iphone.jpg is of type image/heif"),
+        ({"iphone.jpg": "heic"}, "iphone.jpg is of type image/heic"),
         ({"photo.png": "avif"}, "photo.png is of type image/avif"),
         (
             {"big.png": ("png", 5 * MiB + 1)},
@@ -624,3 +625,38 @@ def test_a_post_id_that_is_not_digits_may_have_been_made(
     assert exit_code == 1
     assert "pwned" not in out + err
     assert "may have been made" in err
+
+
+@pytest.mark.parametrize(
+    ("brands", "media_type"),
+    [
+        (b"isom\x00\x00\x02\x00isomiso2avc1mp41", "video/mp4"),
+        (b"mp41\x00\x00\x00\x00mp41", "video/mp4"),  # what GoPros write
+        (b"avc1\x00\x00\x00\x00isom", "video/mp4"),
+        (b"iso5\x00\x00\x02\x00iso6mp41", "video/mp4"),
+        (b"qt  \x00\x00\x02\x00qt  ", "video/quicktime"),
+        (b"avif\x00\x00\x00\x00mif1miaf", "image/avif"),
+        (b"isom\x00\x00\x00\x00avifmif1", "image/avif"),  # a picture under isom
+        (b"heic\x00\x00\x00\x00mif1heic", "image/heic"),
+    ],
+)
+def test_an_iso_media_file_is_told_by_its_brands(brands, media_type):
+    head = (8 + len(brands)).to_bytes(4, "big") + b"ftyp" + brands + b"\x00" * 50
+
+    assert media.media_type_of(head) == media_type
+
+
+def test_a_file_turned_into_a_folder_after_the_check_is_one_line(
+    credentials_in_env, x_api
+):
+    path = write_media("cat.png", "png")
+    x_api.post(TWEETS_URL, json=CREATED, status=201)
+
+    def make_it_a_folder(posted):
+        path.unlink()
+        path.mkdir()
+
+    with pytest.raises(ThreadIncompleteError, match="cat.png changed after it was"):
+        post_thread(
+            ["one", Part("two", [Media(path, "A cat")])], on_posted=make_it_a_folder
+        )

@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from fake_x import (
     CREATED,
+    CREDITS_DEPLETED,
     DESCRIBED,
     DUPLICATE,
     FAKE_CREDENTIALS,
@@ -253,10 +254,10 @@ def test_a_thread_that_stopped_half_way_goes_on_where_it_stopped(
 ):
     (tmp_path / "posts.txt").write_text(THREAD, encoding="utf-8")
     x_api.post(TWEETS_URL, json=created(IDS[0]), status=201)
-    x_api.post(TWEETS_URL, json=SERVICE_UNAVAILABLE, status=503)
+    x_api.post(TWEETS_URL, json=CREDITS_DEPLETED, status=402)
     exit_code, _, err = run_cli(capsys, "run")
     assert exit_code == 1
-    assert "the thread stopped at part 2 of 3: X failed (503)" in err
+    assert "the thread stopped at part 2 of 3: X refused (402 Payment Required)" in err
     assert "the next run posts the rest" in err
     assert "--reply-to" not in err
     x_api.post(TWEETS_URL, json=created(IDS[1]), status=201)
@@ -350,6 +351,66 @@ def test_a_next_post_that_returns_no_post_is_one_line(
     assert_one_error_line(err)
     assert "next_post in bot.py returned" in err
     assert len(x_api.calls) == 0
+
+
+def test_a_thread_part_that_may_be_on_x_is_never_sent_again_by_itself(
+    capsys, tmp_path, credentials_in_env, x_api
+):
+    (tmp_path / "posts.txt").write_text(THREAD, encoding="utf-8")
+    x_api.post(TWEETS_URL, json=created(IDS[0]), status=201)
+    x_api.post(TWEETS_URL, json=SERVICE_UNAVAILABLE, status=503)
+
+    first = run_cli(capsys, "run")
+    second = run_cli(capsys, "run")
+
+    assert first[0] == 1
+    assert "the post may have been made" in first[2]
+    assert second[0] == 2
+    for _, _, err in (first, second):
+        assert_one_error_line(err)
+        assert "look for part 2 on the bot's profile; if it is there, put its id" in err
+    assert len(x_api.calls) == 2
+    assert [(line["id"], line["part"]) for line in ledger_lines(tmp_path)] == [
+        (IDS[0], 1),
+        (None, 2),
+    ]
+
+
+def test_a_new_thread_starting_like_a_finished_one_is_not_its_rest(
+    capsys, tmp_path, credentials_in_env, x_api
+):
+    """Fixing the last part of a posted thread must not reply to the old one."""
+    (tmp_path / "posts.txt").write_text("Tips:\n---\nDrink water\n", encoding="utf-8")
+    x_api.post(TWEETS_URL, json=created(IDS[0]), status=201)
+    x_api.post(TWEETS_URL, json=created(IDS[1]), status=201)
+    run_cli(capsys, "run")
+    (tmp_path / "posts.txt").write_text(
+        "Tips:\n---\nDrink more water\n", encoding="utf-8"
+    )
+
+    exit_code, _, err = run_cli(capsys, "run", "--every", "0")
+
+    assert exit_code == 2
+    assert "part 1 of the thread starting 'Tips:' repeats a post" in err
+    assert len(x_api.calls) == 2
+
+
+def test_finishing_a_thread_names_its_parts_as_in_the_whole_thread(
+    capsys, tmp_path, credentials_in_env, x_api
+):
+    (tmp_path / "posts.txt").write_text(
+        "A thread:\n---\ntwo\n---\nthree\n![A cat](cat.png)\n", encoding="utf-8"
+    )
+    write_media(tmp_path / "cat.png", "png")
+    x_api.post(TWEETS_URL, json=created(IDS[0]), status=201)
+    x_api.post(TWEETS_URL, json=CREDITS_DEPLETED, status=402)
+    run_cli(capsys, "run")
+    (tmp_path / "cat.png").unlink()
+
+    exit_code, _, err = run_cli(capsys, "run")
+
+    assert exit_code == 2
+    assert "part 3 of 3: " in err and "cat.png does not exist" in err
 
 
 def test_a_thread_repeating_an_earlier_post_is_refused_before_anything_is_sent(

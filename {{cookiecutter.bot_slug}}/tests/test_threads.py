@@ -92,13 +92,13 @@ def test_a_part_without_an_answer_may_have_been_made(capsys, credentials_in_env,
     x_accepts(x_api, IDS[0])
     x_api.post(TWEETS_URL, json=SERVICE_UNAVAILABLE, status=503)
 
-    exit_code, _, err = run_cli(capsys, "post", "one", "two")
+    exit_code, _, err = run_cli(capsys, "post", "one", "two", "three")
 
     assert exit_code == 1
     assert "the post may have been made" in err
-    assert "Part 2 may be on X: look at the bot's profile." in err
-    assert "Not posted" not in err
+    assert "Part 2 may be on X: look at the bot's profile. Not posted: part 3." in err
     assert "--reply-to <id of the last part on X>" in err
+    assert len(x_api.calls) == 2
 
 
 def test_the_python_api_gives_the_posted_parts_with_the_error(
@@ -215,7 +215,7 @@ def test_a_reply_to_someone_who_did_not_summon_the_bot_is_explained(
     assert exit_code == 1
     assert_one_error_line(err)
     assert "may reply to someone else's post only when its author summoned" in err
-    assert "Nothing was posted" in err
+    assert "The post was not sent" in err
 
 
 def test_dry_run_of_a_thread_prices_every_part(capsys, credentials_in_env, x_api):
@@ -274,14 +274,23 @@ def test_a_part_that_is_no_post_is_one_clear_error(credentials_in_env, x_api, pa
     assert len(x_api.calls) == 0
 
 
+@pytest.mark.parametrize(
+    ("first", "again"),
+    [
+        ("More below", "More below"),
+        ("More below", "More below "),
+        ("café", "cafe\u0301"),
+    ],
+    ids=["the-same", "a-space-after", "composed-otherwise"],
+)
 def test_a_thread_that_repeats_a_text_is_refused_before_anything_is_sent(
-    capsys, credentials_in_env, x_api
+    capsys, credentials_in_env, x_api, first, again
 ):
-    exit_code, _, err = run_cli(capsys, "post", "A", "More below", "B", "More below")
+    exit_code, _, err = run_cli(capsys, "post", "A", first, "B", again)
 
     assert exit_code == 2
     assert_one_error_line(err)
-    assert "the thread says 'More below' twice" in err
+    assert "twice, and X refuses the same text twice" in err
     assert len(x_api.calls) == 0
 
 

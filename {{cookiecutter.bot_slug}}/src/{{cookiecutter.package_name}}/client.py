@@ -381,12 +381,12 @@ def refusal(answer: Response, sources: Mapping[str, str]) -> BotError:
         return XError(
             "X refused the reply: since February 2026 a pay-per-use app may reply "
             "to someone else's post only when its author summoned the bot "
-            "(mentioned it, or quoted one of its posts). Nothing was posted."
+            "(mentioned it, or quoted one of its posts). The post was not sent."
         )
     if status == 400 and "media IDs are invalid" in detail:
         return MediaRejectedError(
             "X refused the post's media (Your media IDs are invalid.): they may "
-            "have expired or not be ready yet; nothing was posted: try again."
+            "have expired or not be ready yet; the post was not sent: try again."
         )
     if status == 403 and "duplicate content" in detail:
         return DuplicatePostError(
@@ -430,7 +430,13 @@ def id_in(answer: Response, nonsense: str, error: type[XError] = XError) -> str:
     commands the user is shown; ``error(nonsense)`` otherwise."""
     value = json_object(answer).get("data")
     found = value.get("id") if isinstance(value, dict) else None
-    if not (isinstance(found, str) and found.isascii() and found.isdigit()):
+    # X's ids are 19 digits today; room to grow, but not for a flood.
+    if not (
+        isinstance(found, str)
+        and found.isascii()
+        and found.isdigit()
+        and len(found) <= 32
+    ):
         raise error(nonsense)
     return found
 

@@ -89,8 +89,8 @@ class Attachment:
     kind: Kind
     media_type: str
     size: int
-    # Device, inode and time of the last change: the very file that was checked.
-    file_id: tuple[int, int, int]
+    # Device, inode, times of the last write and change: the very file checked.
+    file_id: tuple[int, int, int, int]
 
 
 def check_media(media: Sequence[Media], *, no_alt: bool = False) -> list[Attachment]:
@@ -180,22 +180,46 @@ def media_type_of(head: bytes) -> str:
     puremagic is loaded here, when a post has media, not with the command
     line (it takes 20 ms to load its table of signatures).
     """
+    if head[4:8] == b"ftyp":
+        return iso_media_type(head)
     import puremagic
 
     try:
-        found = [match for match in puremagic.magic_string(head) if match.mime_type]
+        found = puremagic.magic_string(head)
     except (puremagic.PureError, ValueError):
         return ""
-    if not found:
-        return ""
-    # Files that share a container (an AVIF picture and an MP4 video both
-    # start with "ftyp") match several types equally well: the one X does
-    # not take is the more specific.
-    best = max(match.confidence for match in found)
-    likeliest: list[str] = [
-        match.mime_type for match in found if match.confidence == best
+    return next((match.mime_type for match in found if match.mime_type), "")
+
+
+# Brands of the ISO base media format that are pictures, not videos.
+ISO_PICTURE_BRANDS = {
+    b"avif": "image/avif",
+    b"avis": "image/avif",
+    b"heic": "image/heic",
+    b"heix": "image/heic",
+    b"mif1": "image/heif",
+    b"msf1": "image/heif",
+}
+
+
+def iso_media_type(head: bytes) -> str:
+    """The type of an ISO base media file (MP4, MOV, AVIF, HEIF), from the
+    brands its first box lists.
+
+    Not puremagic: it knows only some brands of MP4 (not mp41, which GoPros
+    write, nor avc1 or iso5), and takes an AVIF picture for an MP4 video.
+    """
+    size = int.from_bytes(head[:4], "big")
+    # The major brand, a 4-byte version, then the compatible brands.
+    brands = [head[8:12]] + [
+        head[start : start + 4] for start in range(16, min(size, len(head)), 4)
     ]
-    return next((kind for kind in likeliest if kind not in KINDS), likeliest[0])
+    picture = next(
+        (ISO_PICTURE_BRANDS[b] for b in brands if b in ISO_PICTURE_BRANDS), ""
+    )
+    if picture:
+        return picture
+    return "video/quicktime" if brands[0] == b"qt  " else "video/mp4"
 
 
 def megabytes(size: int) -> str:
@@ -290,14 +314,15 @@ def open_checked(attachment: Attachment) -> Iterator[BinaryIO]:
         raise MediaFileError(
             f"cannot read {attachment.path} ({error.strerror}); the post was not sent."
         ) from None
+    found = os.fstat(descriptor)
+    if (
+        identity(found) != attachment.file_id
+        or found.st_size != attachment.size
+        or not stat.S_ISREG(found.st_mode)
+    ):
+        os.close(descriptor)
+        raise changed_since_checked(attachment)
     with os.fdopen(descriptor, "rb") as file:
-        found = os.fstat(descriptor)
-        if (
-            identity(found) != attachment.file_id
-            or found.st_size != attachment.size
-            or not stat.S_ISREG(found.st_mode)
-        ):
-            raise changed_since_checked(attachment)
         yield file
 
 
@@ -315,8 +340,8 @@ def read(file: BinaryIO, size: int, attachment: Attachment) -> bytes:
     return data
 
 
-def identity(found: os.stat_result) -> tuple[int, int, int]:
-    return found.st_dev, found.st_ino, found.st_mtime_ns
+def identity(found: os.stat_result) -> tuple[int, int, int, int]:
+    return found.st_dev, found.st_ino, found.st_mtime_ns, found.st_ctime_ns
 
 
 def changed_since_checked(attachment: Attachment) -> MediaFileError:

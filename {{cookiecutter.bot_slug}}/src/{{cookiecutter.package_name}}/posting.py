@@ -84,6 +84,7 @@ def post_thread(
     settings: Settings | None = None,
     on_posted: Callable[[Posted], None] = lambda posted: None,
     progress: Callable[[str], None] = lambda line: None,
+    resume_at: int = 0,
 ) -> list[Posted]:
     """Post the parts in order, each replying to the one before (the first
     to ``reply_to``, if given); return them as posted.
@@ -91,9 +92,11 @@ def post_thread(
     Every part is checked before the first request. ``on_posted`` is called
     as each part is posted, and ``progress`` with a line while media goes
     up. When a part fails after others were posted, ThreadIncompleteError
-    says which are on X; they stay there.
+    says which are on X; they stay there. ``resume_at`` parts are on X
+    already (``reply_to`` is the last of them): only the rest is posted.
     """
-    thread = as_thread(parts)
+    whole = as_thread(parts)
+    thread = whole[resume_at:]
     if reply_to is not None and not (
         isinstance(reply_to, str) and reply_to.isascii() and reply_to.isdigit()
     ):
@@ -102,7 +105,8 @@ def post_thread(
             "post's link."
         )
     attachments = [
-        check_part(part, no_alt, n, len(thread)) for n, part in enumerate(thread, 1)
+        check_part(part, no_alt, number, len(whole))
+        for number, part in enumerate(thread, resume_at + 1)
     ]
     credentials = (settings or load_settings()).credentials()
     if dry_run:
@@ -115,11 +119,11 @@ def post_thread(
             try:
                 post_id = client.post(part.text, media_ids, reply_to)
             except KeyboardInterrupt:
-                raise interrupted(posted, len(thread)) from None
+                raise interrupted(posted, resume_at, len(whole)) from None
         except BotError as error:
             if not posted:
                 raise
-            raise incomplete(posted, len(thread), error) from None
+            raise incomplete(posted, resume_at, len(whole), error) from None
         reply_to = post_id
         posted.append(Posted(part.text, post_id, web_url(credentials, post_id)))
         on_posted(posted[-1])
@@ -129,7 +133,7 @@ def post_thread(
 def as_thread(parts: Sequence[str | Part]) -> list[Part]:
     """The parts as ``Part``s; InputError for what is none, or for a text
     that repeats (X would refuse the second as a duplicate)."""
-    if isinstance(parts, str) or not isinstance(parts, Sequence):
+    if isinstance(parts, (str, bytes)) or not isinstance(parts, Sequence):
         raise InputError(
             "post_thread takes a list of texts or Parts (for one text, use post)."
         )
@@ -142,8 +146,9 @@ def as_thread(parts: Sequence[str | Part]) -> list[Part]:
             )
     if not thread:
         raise InputError("there is nothing to post: give the text of a post.")
-    texts = [part.text for part in thread if part.text.strip()]
-    repeated = next((text for text in texts if texts.count(text) > 1), None)
+    # As X may compare them: composed alike, without the spaces around.
+    texts = [unicodedata.normalize("NFC", part.text).strip() for part in thread]
+    repeated = next((text for text in texts if text and texts.count(text) > 1), None)
     if repeated is not None:
         raise InputError(
             f"the thread says {one_line(repeated)[:60]!r} twice, and X refuses "
@@ -194,11 +199,11 @@ def web_url(credentials: Credentials, post_id: str) -> str:
 
 
 def incomplete(
-    posted: list[Posted], parts: int, error: BotError
+    posted: list[Posted], before: int, parts: int, error: BotError
 ) -> ThreadIncompleteError:
-    """Which parts of a thread are on X and which are not, after ``error``."""
-    failed = len(posted) + 1
-    on_x = ", ".join(f"part {n} ({p.url})" for n, p in enumerate(posted, 1))
+    """Which parts of a thread are on X and which are not, after ``error``;
+    ``before`` parts were on X before these were posted."""
+    failed = before + len(posted) + 1
     if isinstance(error, MaybePostedError):
         unsure = f"Part {failed} may be on X: look at the bot's profile."
         first_missing, last = failed + 1, "<id of the last part on X>"
@@ -212,21 +217,27 @@ def incomplete(
         f"the thread stopped at part {failed} of {parts}: {error}",
         unsure,
         f"Not posted: {missing}." if first_missing <= parts else "",
-        f"Posted, and left on X: {on_x}.",
-        f"To post the rest as replies: `{COMMAND} post --reply-to {last} ...`.",
+        f"Posted, and left on X: {listed(posted, before)}.",
+        f"To post the rest as replies: `{COMMAND} post --reply-to {last} ...`."
+        if first_missing <= parts
+        else "",
     ]
     return ThreadIncompleteError(" ".join(filter(None, said)), posted, error)
 
 
-def interrupted(posted: list[Posted], parts: int) -> PostInterruptedError:
-    """Ctrl-C while a part was being uploaded or sent: it may be on X."""
-    on_x = ", ".join(f"part {n} ({p.url})" for n, p in enumerate(posted, 1))
-    before = f" Posted before it: {on_x}." if posted else ""
+def interrupted(posted: list[Posted], before: int, parts: int) -> PostInterruptedError:
+    """Ctrl-C while a part was being sent: it may be on X."""
+    on_x = f" Posted before it: {listed(posted, before)}." if posted else ""
     return PostInterruptedError(
-        f"interrupted while part {len(posted) + 1} of {parts} was being sent, so "
-        f"it may have been made: look at the bot's profile before posting it "
-        f"again.{before}"
+        f"interrupted while part {before + len(posted) + 1} of {parts} was being "
+        "sent, so it may have been made: look at the bot's profile before "
+        f"posting it again.{on_x}"
     )
+
+
+def listed(posted: list[Posted], before: int) -> str:
+    """``part 1 (https://x.com/i/status/1), part 2 (...)``."""
+    return ", ".join(f"part {n} ({p.url})" for n, p in enumerate(posted, before + 1))
 
 
 def check_text(text: str) -> None:

@@ -25,6 +25,7 @@ from .errors import (
     ConfigError,
     DuplicatePostError,
     InputError,
+    MaybePostedError,
     ThreadIncompleteError,
     one_line,
 )
@@ -81,7 +82,6 @@ def run(
             return
         check_not_posted_before(thread, start, posted_before)
 
-        parts = thread[start:]
         made: list[Posted] = []
 
         def noted(post_id: str | None, what: str) -> None:
@@ -91,6 +91,8 @@ def run(
             entry = Entry(post_id, part.text, now(), replied_to, paths_of(part, folder))
             if len(thread) > 1:
                 entry = replace(entry, part=number + 1, parts=len(thread))
+                if number + 1 < len(thread):
+                    what += f" (part {number + 1} of {len(thread)}; the rest not yet)"
             note(folder, entry, what)
 
         def posted(post: Posted) -> None:
@@ -100,7 +102,8 @@ def run(
 
         try:
             post_thread(
-                parts,
+                thread,
+                resume_at=start,
                 reply_to=reply_to,
                 settings=settings,
                 on_posted=posted,
@@ -108,21 +111,31 @@ def run(
             )
         except BotError as error:
             cause = error.cause if isinstance(error, ThreadIncompleteError) else error
+            failed = start + len(made) + 1
             if isinstance(cause, DuplicatePostError):
                 noted(None, "X already has it")
-                if len(made) + 1 < len(parts):
-                    raise stuck(start + len(made) + 1, thread) from None
+                if failed < len(thread):
+                    raise stuck(failed, thread) from None
                 report(DUPLICATE)
-            elif isinstance(error, ThreadIncompleteError):
+                return
+            if isinstance(cause, MaybePostedError) and len(thread) > 1:
+                # Sent again, it could be posted twice: the owner looks.
+                noted(None, "it may have been posted")
                 raise ThreadIncompleteError(
-                    f"the thread stopped at part {start + len(made) + 1} of "
-                    f"{len(thread)}: {cause} The parts before it are posted and "
-                    f"noted in {LEDGER_FILE}; the next run posts the rest.",
+                    f"the thread stopped at part {failed} of {len(thread)}: "
+                    f"{cause} Until then every run says so: {stuck_fix(failed)}",
+                    error.posted if isinstance(error, ThreadIncompleteError) else [],
+                    cause,
+                ) from None
+            if isinstance(error, ThreadIncompleteError):
+                raise ThreadIncompleteError(
+                    f"the thread stopped at part {failed} of {len(thread)}: "
+                    f"{cause} The parts before it are posted and noted in "
+                    f"{LEDGER_FILE}; the next run posts the rest.",
                     error.posted,
                     cause,
                 ) from None
-            else:
-                raise
+            raise
 
 
 def thread_unfinished(posted_before: list[Entry]) -> bool:
@@ -150,28 +163,36 @@ def resume_point(
     thread: list[Part], posted_before: list[Entry]
 ) -> tuple[int, str | None]:
     """How many parts of a thread are noted already, and the id of the last
-    one, which the next part replies to. A part counts as noted when the
-    ledger has it as that part of a thread that long, replying to the part
-    before. A single post is always posted (a custom next_post may repeat
-    one; X then refuses it as a duplicate)."""
+    one, which the next part replies to.
+
+    A part counts as noted when the ledger has it as that part of a thread
+    that long, replying to the part before; and the thread noted must stop
+    there, not go on with another part (a thread that starts like one posted
+    before is a new thread). A single post is always posted (a custom
+    next_post may repeat one; X then refuses it as a duplicate).
+    """
     if len(thread) < 2:
         return 0, None
     reply_to = None
     for index, part in enumerate(thread):
+        number = index + 1
         entry = next(
             (
                 entry
                 for entry in reversed(posted_before)
                 if (entry.text, entry.part, entry.parts)
-                == (part.text, index + 1, len(thread))
+                == (part.text, number, len(thread))
                 and (index == 0 or entry.reply_to == reply_to)
             ),
             None,
         )
         if entry is None:
-            return index, reply_to
-        if entry.id is None and index + 1 < len(thread):
-            raise stuck(index + 1, thread)
+            goes_on = any(
+                e.part == number and e.reply_to == reply_to for e in posted_before
+            )
+            return (0, None) if goes_on and index else (index, reply_to)
+        if entry.id is None and number < len(thread):
+            raise stuck(number, thread)
         reply_to = entry.id
     return len(thread), reply_to
 
@@ -199,11 +220,17 @@ def stuck(number: int, thread: list[Part]) -> ConfigError:
     cannot reply to it."""
     return ConfigError(
         f"part {number} of the thread starting {one_line(thread[0].text)[:40]!r} "
-        f"is in {LEDGER_FILE} without an id (X refused it as a duplicate: it "
-        "was posted before, by a run that stopped before noting it or by "
-        "hand), and the next part must reply to it: find it on the bot's "
-        f"profile and put its id in that line of {LEDGER_FILE}, or take the "
-        f"thread out of {QUEUE_FILE}."
+        f"is in {LEDGER_FILE} without an id, and the next part must reply to "
+        f"it: {stuck_fix(number)}"
+    )
+
+
+def stuck_fix(number: int) -> str:
+    return (
+        f"look for part {number} on the bot's profile; if it is there, put its "
+        f'id in its line of {LEDGER_FILE} ("id": "..."), and the next run '
+        f"posts the rest; if not, delete that line, and the next run posts it "
+        f"again; or take the thread out of {QUEUE_FILE}."
     )
 
 
@@ -232,7 +259,7 @@ def preview(settings: Settings, *, every: timedelta | None = None) -> list[str]:
         return [f"{NOTHING_TO_POST}."]
     check_not_posted_before(thread, start, posted_before)
     parts = thread[start:]
-    post_thread(parts, settings=settings, dry_run=True)  # checks every part
+    post_thread(thread, resume_at=start, settings=settings, dry_run=True)  # checks
     due_at = when_due(posted_before, every)
     if start:
         due = f"Due now: the rest of a thread, from part {start + 1}."
