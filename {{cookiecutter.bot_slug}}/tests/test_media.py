@@ -59,6 +59,13 @@ def slept(monkeypatch):
     return waits
 
 
+def x_takes_a_one_chunk_upload(x_api, finalized):
+    """X's answers to initialize, one append and finalize (``finalized``)."""
+    x_api.post(INITIALIZE_URL, json=INITIALIZED)
+    x_api.post(APPEND_URL, json=APPENDED)
+    x_api.post(FINALIZE_URL, json=finalized)
+
+
 def requests_sent(x_api):
     """(method, URL without the query) of each request, in order."""
     return [
@@ -278,9 +285,7 @@ def test_four_pictures_and_no_text(credentials_in_env, x_api):
 
 def test_a_video_needs_no_alt_text(credentials_in_env, x_api, slept):
     write_media("clip.mp4", "mp4")
-    x_api.post(INITIALIZE_URL, json=INITIALIZED)
-    x_api.post(APPEND_URL, json=APPENDED)
-    x_api.post(FINALIZE_URL, json=PROCESSED)
+    x_takes_a_one_chunk_upload(x_api, finalized=PROCESSED)
     x_api.post(TWEETS_URL, json=CREATED, status=201)
 
     post("A clip", media=[Media("clip.mp4")])
@@ -349,9 +354,7 @@ def test_a_terminal_sees_one_progress_line_while_media_goes_up(
 ):
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     write_media("clip.mp4", "mp4")
-    x_api.post(INITIALIZE_URL, json=INITIALIZED)
-    x_api.post(APPEND_URL, json=APPENDED)
-    x_api.post(FINALIZE_URL, json=FINALIZED)
+    x_takes_a_one_chunk_upload(x_api, finalized=FINALIZED)
     x_api.get(UPLOAD_URL, json=PROCESSING)
     x_api.get(UPLOAD_URL, json=PROCESSED)
     x_api.post(TWEETS_URL, json=CREATED, status=201)
@@ -371,9 +374,7 @@ def test_processing_that_fails_says_why_and_posts_nothing(
     capsys, credentials_in_env, x_api, slept
 ):
     write_media("clip.mp4", "mp4")
-    x_api.post(INITIALIZE_URL, json=INITIALIZED)
-    x_api.post(APPEND_URL, json=APPENDED)
-    x_api.post(FINALIZE_URL, json=FINALIZED)
+    x_takes_a_one_chunk_upload(x_api, finalized=FINALIZED)
     x_api.get(UPLOAD_URL, json=PROCESSING_FAILED)
 
     exit_code, _, err = run_cli(capsys, "post", "A clip", "--video", "clip.mp4")
@@ -389,9 +390,7 @@ def test_processing_that_never_ends_stops_at_the_deadline(
     capsys, credentials_in_env, x_api, slept
 ):
     write_media("clip.mp4", "mp4")
-    x_api.post(INITIALIZE_URL, json=INITIALIZED)
-    x_api.post(APPEND_URL, json=APPENDED)
-    x_api.post(FINALIZE_URL, json=FINALIZED)
+    x_takes_a_one_chunk_upload(x_api, finalized=FINALIZED)
     x_api.get(UPLOAD_URL, json=processing_without_end())
 
     exit_code, _, err = run_cli(capsys, "post", "A clip", "--media", "clip.mp4")
@@ -438,9 +437,9 @@ def test_processing_advice_is_taken_within_reason(
     credentials_in_env, x_api, slept, info, wait
 ):
     write_media("clip.mp4", "mp4")
-    x_api.post(INITIALIZE_URL, json=INITIALIZED)
-    x_api.post(APPEND_URL, json=APPENDED)
-    x_api.post(FINALIZE_URL, json={"data": {"id": VIDEO_ID, "processing_info": info}})
+    x_takes_a_one_chunk_upload(
+        x_api, finalized={"data": {"id": VIDEO_ID, "processing_info": info}}
+    )
     x_api.get(UPLOAD_URL, json=PROCESSED)
     x_api.post(TWEETS_URL, json=CREATED, status=201)
 
