@@ -6,6 +6,10 @@ the same moment (a cron overlap, a double trigger) post at most once. After a
 crash between X accepting a post and the note being written, the next run
 composes the same post, X refuses it as a duplicate, and the run notes it as
 posted: no retry, no loop.
+
+A thread is noted part by part. The next run finishes a thread that stopped
+half-way, due or not; a part that may be on X (X gave no clear answer) is
+never sent again by itself: the owner looks, and mends its line.
 """
 
 from __future__ import annotations
@@ -82,60 +86,74 @@ def run(
             return
         check_not_posted_before(thread, start, posted_before)
 
-        made: list[Posted] = []
+        post_and_note(thread, start, reply_to, folder, settings, report, progress)
 
-        def noted(post_id: str | None, what: str) -> None:
-            number = start + len(made)
-            part = thread[number]
-            replied_to = made[-1].id if made else reply_to
-            entry = Entry(post_id, part.text, now(), replied_to, paths_of(part, folder))
-            if len(thread) > 1:
-                entry = replace(entry, part=number + 1, parts=len(thread))
-                if number + 1 < len(thread):
-                    what += f" (part {number + 1} of {len(thread)}; the rest not yet)"
-            note(folder, entry, what)
 
-        def posted(post: Posted) -> None:
-            noted(post.id, f"posted {post.id}")
-            made.append(post)
-            report(f"Posted {post.id}: {post.url}")
+def post_and_note(
+    thread: list[Part],
+    start: int,
+    reply_to: str | None,
+    folder: Path,
+    settings: Settings,
+    report: Callable[[str], None],
+    progress: Callable[[str], None],
+) -> None:
+    """Post the thread from part ``start`` on (replying to ``reply_to``),
+    noting each part as it is posted, and a part that may be on X."""
+    made: list[Posted] = []
 
-        try:
-            post_thread(
-                thread,
-                resume_at=start,
-                reply_to=reply_to,
-                settings=settings,
-                on_posted=posted,
-                progress=progress,
-            )
-        except BotError as error:
-            cause = error.cause if isinstance(error, ThreadIncompleteError) else error
-            failed = start + len(made) + 1
-            if isinstance(cause, DuplicatePostError):
-                noted(None, "X already has it")
-                if failed < len(thread):
-                    raise stuck(failed, thread) from None
-                report(DUPLICATE)
-                return
-            if isinstance(cause, MaybePostedError) and len(thread) > 1:
-                # Sent again, it could be posted twice: the owner looks.
-                noted(None, "it may have been posted")
-                raise ThreadIncompleteError(
-                    f"the thread stopped at part {failed} of {len(thread)}: "
-                    f"{cause} Until then every run says so: {stuck_fix(failed)}",
-                    error.posted if isinstance(error, ThreadIncompleteError) else [],
-                    cause,
-                ) from None
-            if isinstance(error, ThreadIncompleteError):
-                raise ThreadIncompleteError(
-                    f"the thread stopped at part {failed} of {len(thread)}: "
-                    f"{cause} The parts before it are posted and noted in "
-                    f"{LEDGER_FILE}; the next run posts the rest.",
-                    error.posted,
-                    cause,
-                ) from None
-            raise
+    def noted(post_id: str | None, what: str) -> None:
+        number = start + len(made)
+        part = thread[number]
+        replied_to = made[-1].id if made else reply_to
+        entry = Entry(post_id, part.text, now(), replied_to, paths_of(part, folder))
+        if len(thread) > 1:
+            entry = replace(entry, part=number + 1, parts=len(thread))
+            if number + 1 < len(thread):
+                what += f" (part {number + 1} of {len(thread)}; the rest not yet)"
+        note(folder, entry, what)
+
+    def posted(post: Posted) -> None:
+        noted(post.id, f"posted {post.id}")
+        made.append(post)
+        report(f"Posted {post.id}: {post.url}")
+
+    try:
+        post_thread(
+            thread,
+            resume_at=start,
+            reply_to=reply_to,
+            settings=settings,
+            on_posted=posted,
+            progress=progress,
+        )
+    except BotError as error:
+        cause = error.cause if isinstance(error, ThreadIncompleteError) else error
+        failed = start + len(made) + 1
+        if isinstance(cause, DuplicatePostError):
+            noted(None, "X already has it")
+            if failed < len(thread):
+                raise stuck(failed, thread) from None
+            report(DUPLICATE)
+            return
+        if isinstance(cause, MaybePostedError) and len(thread) > 1:
+            # Sent again, it could be posted twice: the owner looks.
+            noted(None, "it may have been posted")
+            raise ThreadIncompleteError(
+                f"the thread stopped at part {failed} of {len(thread)}: "
+                f"{cause} To go on: {stuck_fix(failed)}",
+                error.posted if isinstance(error, ThreadIncompleteError) else [],
+                cause,
+            ) from None
+        if isinstance(error, ThreadIncompleteError):
+            raise ThreadIncompleteError(
+                f"the thread stopped at part {failed} of {len(thread)}: "
+                f"{cause} The parts before it are posted and noted in "
+                f"{LEDGER_FILE}; the next run posts the rest.",
+                error.posted,
+                cause,
+            ) from None
+        raise
 
 
 def thread_unfinished(posted_before: list[Entry]) -> bool:
