@@ -89,8 +89,9 @@ class Attachment:
     kind: Kind
     media_type: str
     size: int
-    # Device, inode, times of the last write and change: the very file checked.
-    file_id: tuple[int, int, int, int]
+    # Device, inode, size, times of the last write and change: the very
+    # file that was checked, as it was.
+    file_id: tuple[int, int, int, int, int]
 
 
 def check_media(media: Sequence[Media], *, no_alt: bool = False) -> list[Attachment]:
@@ -315,11 +316,7 @@ def open_checked(attachment: Attachment) -> Iterator[BinaryIO]:
             f"cannot read {attachment.path} ({error.strerror}); the post was not sent."
         ) from None
     found = os.fstat(descriptor)
-    if (
-        identity(found) != attachment.file_id
-        or found.st_size != attachment.size
-        or not stat.S_ISREG(found.st_mode)
-    ):
+    if identity(found) != attachment.file_id or not stat.S_ISREG(found.st_mode):
         os.close(descriptor)
         raise changed_since_checked(attachment)
     with os.fdopen(descriptor, "rb") as file:
@@ -340,8 +337,14 @@ def read(file: BinaryIO, size: int, attachment: Attachment) -> bytes:
     return data
 
 
-def identity(found: os.stat_result) -> tuple[int, int, int, int]:
-    return found.st_dev, found.st_ino, found.st_mtime_ns, found.st_ctime_ns
+def identity(found: os.stat_result) -> tuple[int, int, int, int, int]:
+    return (
+        found.st_dev,
+        found.st_ino,
+        found.st_size,
+        found.st_mtime_ns,
+        found.st_ctime_ns,
+    )
 
 
 def changed_since_checked(attachment: Attachment) -> MediaFileError:
